@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+// CI asks for a JSON report (for the `tests: N passed, M failed` line) beside the usual output.
+const jsonReport = process.env.KITBASH_VITEST_JSON;
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
@@ -10,5 +13,6 @@ export default defineConfig({
     pool: "forks",
     // Two cores: e2e suites start servers and real binaries; keep parallelism modest.
     maxWorkers: 2,
+    reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
   },
 });

@@ -17,8 +17,11 @@ export interface BaseHandle {
   readonly logger: Logger;
   readonly metrics: MetricsScope;
   readonly dataDir: string;
-  /** Entries of another point of this component, for plugins that drive a point they declare. */
-  entries<T>(point: ExtensionPoint<T>): readonly PluginEntry<T>[];
+  /**
+   * Entries of a point of this component, for plugins that drive a point they declare;
+   * a package may name the point by id.
+   */
+  entries<T>(point: ExtensionPoint<T> | string): readonly PluginEntry<T>[];
 }
 
 export interface ComponentContext<Settings = Record<string, unknown>> {
@@ -31,7 +34,7 @@ export interface ComponentContext<Settings = Record<string, unknown>> {
   readonly metrics: MetricsScope;
   readonly dataDir: string;
   readonly lifecycle: Lifecycle;
-  entries<T>(point: ExtensionPoint<T>): readonly PluginEntry<T>[];
+  entries<T>(point: ExtensionPoint<T> | string): readonly PluginEntry<T>[];
   /** A single point's one plugin. */
   single<T>(point: ExtensionPoint<T>): T;
 }

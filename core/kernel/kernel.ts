@@ -25,7 +25,7 @@ export interface RunningComponent {
   name: string;
   instance: Component;
   container: DependencyContainer;
-  entries<T>(point: ExtensionPoint<T>): readonly PluginEntry<T>[];
+  entries<T>(point: ExtensionPoint<T> | string): readonly PluginEntry<T>[];
 }
 
 /**
@@ -99,9 +99,10 @@ export class Kernel {
     const logger = componentLogger(this.opts.logger, def.name);
     const metrics = this.opts.metrics.child({ component: def.name });
     const lists = new Map<string, readonly PluginEntry<unknown>[]>();
-    const entries = <T>(point: ExtensionPoint<T>): readonly PluginEntry<T>[] => {
-      const l = lists.get(point.id);
-      if (!l) throw new KitbashError(ErrorCodes.UNKNOWN_POINT, `extension point ${point.id} is not part of component ${def.name}'s plan`);
+    const entries = <T>(point: ExtensionPoint<T> | string): readonly PluginEntry<T>[] => {
+      const id = typeof point === "string" ? point : point.id;
+      const l = lists.get(id);
+      if (!l) throw new KitbashError(ErrorCodes.UNKNOWN_POINT, `extension point ${id} is not part of component ${def.name}'s plan`);
       return l as readonly PluginEntry<T>[];
     };
     const ctx: ComponentContext = {

@@ -62,17 +62,6 @@ export async function loadPluginPackage(spec: string, from: string, registry: Re
   if (!plugins.length && !points.length) {
     throw new KitbashError(ErrorCodes.PACKAGE, `plugin package "${pkg.name}" exports no plugins and no points`);
   }
-  for (const m of plugins) registry.addPlugin(resolvePointRefs(m, registry), pkg.name);
+  for (const m of plugins) registry.addPlugin(m, pkg.name);
   return { name: pkg.name, dir, version: pkg.version, plugins: plugins.map((m) => m.name), points: points.map((p) => p.id) };
-}
-
-/** Plugin packages may write `serves: ["apiserver.storage"]` and so need no runtime import of core. */
-function resolvePointRefs(m: PluginManifest, registry: Registry): PluginManifest {
-  const serves = (m.serves as readonly unknown[]).map((p) => {
-    if (typeof p !== "string") return p as ExtensionPoint<unknown>;
-    const point = registry.point(p);
-    if (!point) throw new KitbashError(ErrorCodes.UNKNOWN_POINT, `plugin ${m.name} serves unknown extension point "${p}"`, { plugin: m.name });
-    return point;
-  });
-  return { ...m, serves };
 }

@@ -36,9 +36,21 @@ export class Registry {
     this.points.set(point.id, point);
   }
 
+  /** Plugin packages may name points by id (`"apiserver.storage"`) and so need no runtime import of core. */
   addPlugin(manifest: PluginManifest, source = "builtin"): void {
     this.assertOpen();
-    const m = { ...manifest, source } as PluginManifest;
+    const serves = (manifest.serves as readonly unknown[]).map((p) => {
+      if (typeof p !== "string") return p as ExtensionPoint<unknown>;
+      const point = this.points.get(p);
+      if (!point) {
+        throw new KitbashError(ErrorCodes.UNKNOWN_POINT, `plugin ${manifest.name} serves unknown extension point "${p}"`, {
+          plugin: manifest.name,
+          hint: didYouMean(p, this.points.keys()),
+        });
+      }
+      return point;
+    });
+    const m = { ...manifest, serves, source } as PluginManifest;
     for (const p of m.serves) this.addPoint(p);
     if (m.replaces !== undefined) {
       const old = this.plugins.get(m.replaces);

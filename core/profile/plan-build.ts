@@ -50,7 +50,7 @@ export function buildPlan(input: PlanInput, registry: Registry): { plan: Plan; p
       }
     }
     const argsByName = new Map<string, { args: Record<string, unknown>; index: number }>();
-    (cprof.pluginConfig ?? []).forEach((pc, i) => argsByName.set(pc.name, { args: clone(pc.args ?? {}), index: i }));
+    (cprof.pluginConfig ?? []).forEach((pc, i) => argsByName.set(registry.plugin(pc.name)?.name ?? pc.name, { args: clone(pc.args ?? {}), index: i }));
 
     const planned: PlannedComponent = { name: cname, enabled, settings, config: clone(cprof.config ?? {}), points: {} };
     const pointNames = def.points.map((p) => p.name);
@@ -81,8 +81,9 @@ export function buildPlan(input: PlanInput, registry: Registry): { plan: Plan; p
           problem(ErrorCodes.WRONG_POINT, `plugin ${ref.name} does not serve ${point.id} (it serves ${manifest.serves.map((s) => s.id).join(", ")})`, at, { plugin: ref.name });
           return;
         }
-        usedPlugins.add(ref.name);
-        list.push({ name: ref.name, weight: ref.weight ?? 1, args: {} });
+        // A replacement answers to the name it replaced; the plan shows who really serves.
+        usedPlugins.add(manifest.name);
+        list.push({ name: manifest.name, weight: ref.weight ?? 1, args: {} });
       });
       if (enabled && point.kind === "single" && list.length !== 1) {
         problem(

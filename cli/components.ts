@@ -1,0 +1,5 @@
+import type { ComponentDefinition } from "../core/kernel/component.js";
+import { apiServerComponent } from "../core/apiserver/component.js";
+
+/** Components a Kitbash binary carries; a profile enables them. */
+export const builtinComponents: readonly ComponentDefinition<any, any>[] = [apiServerComponent];

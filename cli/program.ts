@@ -1,0 +1,106 @@
+import { Command, CommanderError, Option } from "commander";
+import { Exit } from "./exit-codes.js";
+
+/**
+ * The `kitbash` command. Each action imports its module on demand so that
+ * `kitbash --help` loads nothing but commander.
+ */
+export function buildProgram(): Command {
+  const program = new Command("kitbash")
+    .description("A Kubernetes-compatible control plane and node agent, assembled from plugins by a profile")
+    .version(process.env.npm_package_version ?? "0.1.0", "--version")
+    .showHelpAfterError()
+    .exitOverride();
+
+  const profileOpt = () => new Option("-p, --profile <name|path>", "built-in profile name or profile file (default: kitbash.yaml lookup, then single-node)");
+  const setOpt = () => new Option("--set <path=value>", "override a field of the resolved profile (repeatable)").argParser(collect).default([]);
+
+  const profile = program.command("profile").description("validate and inspect profiles");
+  profile
+    .command("validate")
+    .description("check a profile: schema, plugin names and args, wiring; exits 2 with file:line:column on a problem")
+    .argument("[path]", "profile file or built-in name")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .action(async (path: string | undefined, opts) => run(import("./commands/profile-validate.js"), { ...opts, profile: path ?? opts.profile }));
+  profile
+    .command("show")
+    .description("print the merged profile; --resolved adds defaults and every point's plugins in order")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--resolved", "print the plan: defaults applied, every extension point listed", false)
+    .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
+    .action(async (opts) => run(import("./commands/profile-show.js"), opts));
+
+  const plugins = program.command("plugins").description("inspect registered plugins");
+  plugins
+    .command("list")
+    .description("list plugins, with the points they serve")
+    .option("--point <id>", "only plugins serving this extension point (e.g. apiserver.storage)")
+    .addOption(profileOpt().default(undefined, "none: built-ins only"))
+    .action(async (opts) => run(import("./commands/plugins-list.js"), opts));
+  plugins
+    .command("describe")
+    .description("show a plugin's points, args schema and defaults")
+    .argument("<name>", "plugin name")
+    .addOption(profileOpt().default(undefined, "none: built-ins only"))
+    .action(async (name: string, opts) => run(import("./commands/plugins-describe.js"), { ...opts, name }));
+
+  program
+    .command("plugin")
+    .description("author plugins")
+    .command("new")
+    .description("scaffold a third-party plugin package that builds and passes its own test")
+    .argument("<name>", "package name, e.g. acme-filter")
+    .option("--dir <dir>", "where to create it (default: ./<name>)")
+    .option("--point <id>", "the extension point the plugin serves", "apiserver.admission")
+    .action(async (name: string, opts) => run(import("./commands/plugin-new.js"), { ...opts, name }));
+
+  program
+    .command("up")
+    .description("start the components the profile enables, on this machine")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for all cluster state (default: the profile's dataDir, else ./.kitbash)")
+    .option("--port <port>", "API server port (0 picks a free one)")
+    .action(async (opts) => run(import("./commands/up.js"), opts));
+
+  program
+    .command("apiserver")
+    .description("run only the API server of the profile")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for all cluster state")
+    .option("--port <port>", "API server port (0 picks a free one)")
+    .action(async (opts) => run(import("./commands/up.js"), { ...opts, only: ["apiserver"] }));
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface CommandModule {
+  default(opts: Record<string, unknown>): Promise<number>;
+}
+
+async function run(mod: Promise<CommandModule>, opts: Record<string, unknown>): Promise<void> {
+  const code = await (await mod).default(opts);
+  if (code !== Exit.ok) process.exitCode = code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : Exit.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return Exit.ok;
+      return Exit.usage;
+    }
+    const { reportError } = await import("./errors.js");
+    return reportError(err);
+  }
+}

@@ -1,0 +1,88 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { TLSSocket } from "node:tls";
+
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** What an authenticator sees of a request. */
+export interface AuthRequest {
+  headers: IncomingHttpHeaders;
+  /** The verified client certificate chain, when the TLS handshake presented one. */
+  peerCertificate?: ReturnType<TLSSocket["getPeerCertificate"]>;
+  path: string;
+}
+
+/** `undefined` means "not mine": the next authenticator gets its turn. */
+export type AuthResult = { user: UserInfo; audiences?: string[] } | { error: string } | undefined;
+
+export interface Authenticator {
+  authenticate(req: AuthRequest): Promise<AuthResult> | AuthResult;
+}
+
+/** Upstream's request attributes, as an authorizer sees them. */
+export interface RequestAttributes {
+  user: UserInfo;
+  verb: string;
+  resourceRequest: boolean;
+  path: string;
+  apiGroup?: string;
+  apiVersion?: string;
+  namespace?: string;
+  resource?: string;
+  subresource?: string;
+  name?: string;
+}
+
+export type Decision = { decision: "allow" | "deny" | "no-opinion"; reason?: string };
+
+export interface Authorizer {
+  authorize(attrs: RequestAttributes): Promise<Decision> | Decision;
+}
+
+export interface AdmissionRequest {
+  operation: "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
+  user: UserInfo;
+  group: string;
+  version: string;
+  kind: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** The object being written (mutable in the mutating pass). */
+  object?: Record<string, any>;
+  oldObject?: Record<string, any>;
+  dryRun: boolean;
+}
+
+/**
+ * An admission plugin may mutate, validate, or both; the chain runs every `admit`
+ * in order, then every `validate`. Throwing a StatusError rejects the request.
+ */
+export interface AdmissionPlugin {
+  admit?(req: AdmissionRequest): Promise<void> | void;
+  validate?(req: AdmissionRequest): Promise<void> | void;
+}
+
+export interface AuditEvent {
+  level: "Metadata" | "Request" | "RequestResponse";
+  auditID: string;
+  stage: "ResponseComplete" | "ResponseStarted" | "Panic";
+  requestURI: string;
+  verb: string;
+  user: UserInfo;
+  sourceIPs: string[];
+  userAgent?: string;
+  objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string; apiVersion?: string; subresource?: string };
+  responseStatus?: { code: number };
+  requestReceivedTimestamp: string;
+  stageTimestamp: string;
+}
+
+export interface AuditSink {
+  write(event: AuditEvent): void | Promise<void>;
+}

@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { defineComponent } from "../kernel/component.js";
+import type { JsonSchema } from "../kernel/json-schema.js";
+import settingsSchema from "../../schemas/components/apiserver.settings.schema.json" with { type: "json" };
+import type { ApiServerHandle } from "./handle.js";
+import { ApiServer } from "./points.js";
+import type { ApiServerSettings } from "./settings.js";
+
+export const apiServerComponent = defineComponent<ApiServerSettings, ApiServerHandle>({
+  name: "apiserver",
+  description: "The Kubernetes REST API over a pluggable storage backend",
+  group: "servers",
+  points: Object.values(ApiServer),
+  settings: settingsSchema as JsonSchema,
+  handle: (base) => ({ ...base, pluginDir: join(base.dataDir, "apiserver") }),
+  create: async (ctx) => {
+    const { ApiServerMain } = await import("./server.js");
+    return new ApiServerMain(ctx);
+  },
+});
