@@ -1,0 +1,27 @@
+import type { PluginEntry } from "../../kernel/extension-point.js";
+import type { AuthRequest, Authenticator, UserInfo } from "../chains.js";
+import { unauthorized } from "../../api/status.js";
+
+/**
+ * Upstream's union authenticator: each plugin in order says "mine" (a user), "not
+ * mine" (undefined) or "mine but wrong" (an error); the first user wins. A presented
+ * credential that fails is never downgraded to anonymous: if any plugin erred, the
+ * request is 401 even when a later plugin (anonymous) would accept it.
+ */
+export async function authenticate(chain: readonly PluginEntry<Authenticator>[], req: AuthRequest): Promise<UserInfo> {
+  const errors: string[] = [];
+  for (const { instance, name } of chain) {
+    const result = await instance.authenticate(req);
+    if (!result) continue;
+    if ("error" in result) {
+      errors.push(`${name}: ${result.error}`);
+      continue;
+    }
+    if (errors.length) break;
+    const user = result.user;
+    const anonymous = user.name === "system:anonymous";
+    if (!anonymous && !user.groups.includes("system:authenticated")) user.groups = [...user.groups, "system:authenticated"];
+    return user;
+  }
+  throw unauthorized();
+}

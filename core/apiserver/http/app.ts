@@ -1,0 +1,170 @@
+import express, { type Express, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { Logger } from "../../kernel/logging.js";
+import type { PluginEntry } from "../../kernel/extension-point.js";
+import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../chains.js";
+import { authenticate } from "../filters/authenticate.js";
+import { authorize } from "../filters/authorize.js";
+import { notFound, StatusError } from "../../api/status.js";
+import { parseRequestInfo, type RequestInfo } from "./request-info.js";
+import { sendError, sendJson } from "./respond.js";
+import { handleResource, type HandlerContext } from "./resource-handler.js";
+import { apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
+import type { RequestMetrics } from "./metrics.js";
+
+export interface AppContext extends HandlerContext {
+  logger: Logger;
+  authenticators: () => readonly PluginEntry<Authenticator>[];
+  authorizers: () => readonly PluginEntry<Authorizer>[];
+  metrics: RequestMetrics;
+  metricsText: () => Promise<string>;
+  version: { major: string; minor: string; gitVersion: string };
+  serverAddress: () => string;
+  /** Named checks for /healthz, /livez and /readyz. */
+  checks: () => { name: string; ok: boolean }[];
+}
+
+const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
+
+/**
+ * The HTTP face of the API server: authentication, authorization, then either a
+ * resource request or one of the server's own paths.
+ */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.set("query parser", "simple");
+
+  app.use((req: Request, res: Response) => {
+    void serve(req, res, ctx);
+  });
+  return app;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://x");
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
+  const info = parseRequestInfo(req.method ?? "GET", path, url.searchParams);
+  const started = process.hrtime.bigint();
+  let code = 500;
+  try {
+    const peer = (req.socket as TLSSocket).authorized ? (req.socket as TLSSocket).getPeerCertificate?.() : undefined;
+    let user: UserInfo;
+    try {
+      user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+    } catch (err) {
+      // Health and version stay readable to anyone, as upstream's system:public-info-viewer grants.
+      if (!PUBLIC_PATHS.has(path)) throw err;
+      user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+    }
+    await authorize(ctx.authorizers(), attributes(info, user));
+    if (info.resourceRequest) {
+      await handleResource(req, res, info, user, url.searchParams, ctx);
+      code = res.statusCode;
+    } else {
+      code = await serveNonResource(req, res, path, url.searchParams, info, ctx);
+    }
+  } catch (err) {
+    if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
+    code = sendError(res, err);
+  } finally {
+    if (info.verb !== "watch") {
+      const labels = {
+        verb: upstreamVerb(info.verb),
+        group: info.group,
+        version: info.version,
+        resource: info.resource ?? "",
+        subresource: info.subresource ?? "",
+        scope: info.resourceRequest ? (info.name ? "resource" : info.namespace ? "namespace" : "cluster") : "",
+        component: "apiserver",
+      };
+      ctx.metrics.total.inc({ ...labels, code: String(code) });
+      ctx.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+}
+
+function upstreamVerb(v: string): string {
+  return ({ get: "GET", list: "LIST", watch: "WATCH", create: "POST", update: "PUT", patch: "PATCH", delete: "DELETE", deletecollection: "DELETE" } as Record<string, string>)[v] ?? v.toUpperCase();
+}
+
+function attributes(info: RequestInfo, user: UserInfo): RequestAttributes {
+  return {
+    user,
+    verb: info.resourceRequest ? info.verb : (({ get: "get", head: "get", post: "post", put: "put", patch: "patch", delete: "delete" }) as Record<string, string>)[info.verb] ?? info.verb,
+    resourceRequest: info.resourceRequest,
+    path: info.path,
+    ...(info.resourceRequest
+      ? {
+          apiGroup: info.group,
+          apiVersion: info.version,
+          ...(info.namespace && info.resource !== "namespaces" ? { namespace: info.namespace } : {}),
+          ...(info.resource ? { resource: info.resource } : {}),
+          ...(info.subresource ? { subresource: info.subresource } : {}),
+          ...(info.name ? { name: info.name } : {}),
+        }
+      : {}),
+  };
+}
+
+async function serveNonResource(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams, info: RequestInfo, ctx: AppContext): Promise<number> {
+  if (req.method !== "GET" && req.method !== "HEAD") throw notFound({ group: "", resource: "" }, "", "the server could not find the requested resource");
+  if (path === "/version") {
+    sendJson(res, 200, { ...ctx.version, gitCommit: "kitbash", gitTreeState: "clean", buildDate: "2026-11-25T00:00:00Z", goVersion: `node${process.versions.node}`, compiler: "tsc", platform: `${process.platform}/${process.arch}` });
+    return 200;
+  }
+  if (path === "/healthz" || path === "/livez" || path === "/readyz") return health(res, path, q, ctx);
+  if (path.startsWith("/healthz/") || path.startsWith("/livez/") || path.startsWith("/readyz/")) {
+    const [, base, check] = path.split("/");
+    const c = ctx.checks().find((x) => x.name === check);
+    if (!c) throw notFound({ group: "", resource: "" }, "", "the server could not find the requested resource");
+    res.writeHead(c.ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end(c.ok ? "ok" : `[-]${check} failed: reason withheld\n${base} check failed`);
+    return c.ok ? 200 : 500;
+  }
+  if (path === "/metrics") {
+    const text = await ctx.metricsText();
+    res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+    res.end(text);
+    return 200;
+  }
+  if (path === "/api") {
+    sendJson(res, 200, apiVersions(ctx.serverAddress()));
+    return 200;
+  }
+  if (path === "/apis") {
+    sendJson(res, 200, apiGroupList(ctx.stores.catalog));
+    return 200;
+  }
+  if (info.prefix === "api" && info.version) {
+    const list = resourceList(ctx.stores.catalog, "", info.version);
+    if (list) {
+      sendJson(res, 200, list);
+      return 200;
+    }
+  }
+  if (info.prefix === "apis" && info.group) {
+    const body = info.version ? resourceList(ctx.stores.catalog, info.group, info.version) : apiGroupOf(ctx.stores.catalog, info.group);
+    if (body) {
+      sendJson(res, 200, body);
+      return 200;
+    }
+  }
+  throw notFound({ group: "", resource: "" }, "", "the server could not find the requested resource");
+}
+
+function health(res: ServerResponse, path: string, q: URLSearchParams, ctx: AppContext): number {
+  const checks = ctx.checks();
+  const ok = checks.every((c) => c.ok);
+  const code = ok ? 200 : 500;
+  res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+  if (q.has("verbose")) {
+    const lines = checks.map((c) => (c.ok ? `[+]${c.name} ok` : `[-]${c.name} failed: reason withheld`));
+    res.end(`${lines.join("\n")}\n${path.slice(1)} check ${ok ? "passed" : "failed"}\n`);
+  } else {
+    res.end(ok ? "ok" : `${path.slice(1)} check failed`);
+  }
+  return code;
+}

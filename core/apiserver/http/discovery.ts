@@ -1,0 +1,55 @@
+import type { ResourceCatalog } from "../registry/catalog.js";
+import type { ServedResource } from "../registry/served-resource.js";
+
+/** One APIResource entry and its subresource entries, as the legacy discovery lists them. */
+function apiResources(r: ServedResource): Record<string, unknown>[] {
+  const main = {
+    name: r.plural,
+    singularName: r.singular,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: r.verbs,
+    ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+    ...(r.categories.length ? { categories: r.categories } : {}),
+  };
+  const subs = r.subresources.map((s) => ({
+    name: `${r.plural}/${s.name}`,
+    singularName: "",
+    namespaced: r.namespaced,
+    ...(s.group !== r.group ? { group: s.group } : {}),
+    ...(s.version !== r.version ? { version: s.version } : {}),
+    kind: s.kind,
+    verbs: s.verbs,
+  }));
+  return [main, ...subs];
+}
+
+export function resourceList(catalog: ResourceCatalog, group: string, version: string): Record<string, unknown> | undefined {
+  const list = catalog.inGroupVersion(group, version);
+  if (!list.length) return undefined;
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: list.sort((a, b) => a.plural.localeCompare(b.plural)).flatMap(apiResources),
+  };
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+}
+
+function apiGroup(name: string, versions: string[]) {
+  const gv = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions: gv, preferredVersion: gv[0] };
+}
+
+export function apiGroupList(catalog: ResourceCatalog): Record<string, unknown> {
+  const groups = [...catalog.groups()].filter(([g]) => g !== "");
+  return { kind: "APIGroupList", apiVersion: "v1", groups: groups.map(([g, v]) => apiGroup(g, v)) };
+}
+
+export function apiGroupOf(catalog: ResourceCatalog, group: string): Record<string, unknown> | undefined {
+  const versions = catalog.groups().get(group);
+  return versions ? { kind: "APIGroup", apiVersion: "v1", ...apiGroup(group, versions) } : undefined;
+}

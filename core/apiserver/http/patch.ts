@@ -1,0 +1,32 @@
+import { badRequest, invalid, unsupportedMediaType } from "../../api/status.js";
+import type { KubeObj } from "../registry/strategy.js";
+import type { ServedResource } from "../registry/served-resource.js";
+import { applyJsonPatch } from "../../api/json-patch.js";
+import { applyMergePatch } from "../../api/merge-patch.js";
+
+/**
+ * Applies a PATCH body to the current object by its content type. JSON Patch and
+ * JSON Merge Patch are here; strategic merge patch and server-side apply join them
+ * with the patch engines of core/api.
+ */
+export function applyPatch(type: string, current: KubeObj, patch: unknown, res: ServedResource | undefined): KubeObj {
+  switch (type) {
+    case "application/merge-patch+json": {
+      if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw badRequest("a merge patch must be a JSON object");
+      return applyMergePatch(current, patch) as KubeObj;
+    }
+    case "application/json-patch+json": {
+      if (!Array.isArray(patch)) throw badRequest("a JSON patch must be an array of operations");
+      try {
+        return applyJsonPatch(current, patch) as KubeObj;
+      } catch (err) {
+        if (err instanceof Error && err.name === "JsonPatchError") {
+          throw invalid({ group: res?.group ?? "", kind: res?.kind ?? "" }, current.metadata?.name ?? "", [{ reason: "FieldValueInvalid", message: err.message, field: "" }]);
+        }
+        throw err;
+      }
+    }
+    default:
+      throw unsupportedMediaType(type);
+  }
+}

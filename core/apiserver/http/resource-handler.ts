@@ -1,0 +1,203 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { UserInfo } from "../chains.js";
+import type { RequestInfo } from "./request-info.js";
+import type { Stores } from "../registry/stores.js";
+import type { ResourceStore, DeleteOptions } from "../registry/store.js";
+import type { KubeObj } from "../registry/strategy.js";
+import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/served-resource.js";
+import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
+import { decodeBody, mediaType, readBody } from "./body.js";
+import { sendJson } from "./respond.js";
+import { serveWatch } from "./watch.js";
+import { applyPatch } from "./patch.js";
+import { scaleOf, withScale } from "../registry/scale.js";
+import type { SubresourceHandlers } from "../registry/subresources.js";
+
+export interface HandlerContext {
+  stores: Stores;
+  maxBodyBytes: number;
+  minRequestTimeoutSeconds: number;
+  subresources: SubresourceHandlers;
+}
+
+/** Answers one resource request whose identity is known and authorized. */
+export async function handleResource(req: IncomingMessage, res: ServerResponse, info: RequestInfo, user: UserInfo, query: URLSearchParams, ctx: HandlerContext): Promise<void> {
+  const served = ctx.stores.catalog.get(info.group, info.version, info.resource!);
+  if (!served) throw notFound({ group: info.group, resource: info.resource! }, info.name ?? "", "the server could not find the requested resource");
+  if (served.namespaced === false && info.namespace && info.resource !== "namespaces") {
+    throw notFound({ group: info.group, resource: info.resource! }, info.name ?? "", "the server could not find the requested resource");
+  }
+  const namespace = served.namespaced ? info.namespace : undefined;
+  if (served.namespaced && !namespace && info.name !== undefined) {
+    throw notFound({ group: info.group, resource: info.resource! }, info.name, "the server could not find the requested resource");
+  }
+  const store = await ctx.stores.get(served);
+  const dryRun = query.getAll("dryRun").includes("All");
+  const opts = { user, dryRun, ...(query.get("fieldManager") ? { fieldManager: query.get("fieldManager")! } : {}) };
+
+  if (info.subresource) {
+    await handleSubresource(req, res, info, served, store, namespace, opts, query, ctx);
+    return;
+  }
+  const verbAllowed = served.verbs.includes(info.verb);
+  if (!verbAllowed) throw methodNotSupported({ group: served.group, resource: served.plural }, info.verb);
+
+  switch (info.verb) {
+    case "get":
+      return sendJson(res, 200, await store.get(namespace, info.name!));
+    case "list": {
+      const list = await store.list(namespace, listQuery(query));
+      return sendJson(res, 200, {
+        kind: served.listKind,
+        apiVersion: apiVersionOf(served),
+        metadata: { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) },
+        items: list.items,
+      });
+    }
+    case "watch":
+      return serveWatch(
+        req,
+        res,
+        store,
+        namespace,
+        {
+          ...listQuery(query),
+          allowWatchBookmarks: query.get("allowWatchBookmarks") === "true",
+          sendInitialEvents: query.get("sendInitialEvents") === "true",
+          ...(query.get("timeoutSeconds") ? { timeoutSeconds: Number(query.get("timeoutSeconds")) } : {}),
+        },
+        ctx.minRequestTimeoutSeconds,
+      );
+    case "create": {
+      if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
+      const body = await objectBody(req, ctx);
+      const created = await store.create(namespace, body, opts);
+      return sendJson(res, 201, created);
+    }
+    case "update": {
+      const body = await objectBody(req, ctx);
+      const { obj, created } = await store.update(namespace, info.name!, body, opts);
+      return sendJson(res, created ? 201 : 200, obj);
+    }
+    case "patch": {
+      const type = mediaType(req);
+      const patch = decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => applyPatch(type, current, patch, served));
+      return sendJson(res, 200, obj);
+    }
+    case "delete": {
+      const del = await deleteOptions(req, query, ctx, opts);
+      const { obj, deleted } = await store.delete(namespace, info.name!, del);
+      if (!deleted || served.kind === "Pod") return sendJson(res, 200, obj);
+      return sendJson(res, 200, successStatus({ name: info.name!, group: served.group, kind: served.plural, uid: obj.metadata.uid }));
+    }
+    case "deletecollection": {
+      const del = await deleteOptions(req, query, ctx, opts);
+      const list = await store.list(namespace, listQuery(query));
+      for (const item of list.items) {
+        try {
+          await store.delete(item.metadata.namespace, item.metadata.name, del);
+        } catch (err) {
+          if (!(err instanceof StatusError && err.status.code === 404)) throw err;
+        }
+      }
+      return sendJson(res, 200, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata: { resourceVersion: list.resourceVersion }, items: list.items });
+    }
+    default:
+      throw methodNotSupported({ group: served.group, resource: served.plural }, info.verb);
+  }
+}
+
+async function handleSubresource(
+  req: IncomingMessage,
+  res: ServerResponse,
+  info: RequestInfo,
+  served: ServedResource,
+  store: ResourceStore,
+  namespace: string | undefined,
+  opts: { user: UserInfo; dryRun: boolean; fieldManager?: string },
+  query: URLSearchParams,
+  ctx: HandlerContext,
+): Promise<void> {
+  const sub = info.subresource!;
+  const name = info.name!;
+  if (!hasSubresource(served, sub) || info.rest.length) {
+    throw notFound({ group: served.group, resource: `${served.plural}/${sub}` }, name, "the server could not find the requested resource");
+  }
+  const gr = { group: served.group, resource: `${served.plural}/${sub}` };
+  if (sub === "status") {
+    if (info.verb === "get") return sendJson(res, 200, await store.get(namespace, name));
+    if (info.verb === "update") {
+      const body = await objectBody(req, ctx);
+      if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, () => body);
+      return sendJson(res, 200, obj);
+    }
+    if (info.verb === "patch") {
+      const type = mediaType(req);
+      const patch = decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => applyPatch(type, current, patch, served));
+      return sendJson(res, 200, obj);
+    }
+    throw methodNotSupported(gr, info.verb);
+  }
+  if (sub === "scale") {
+    if (info.verb === "get") return sendJson(res, 200, scaleOf(served, await store.get(namespace, name)));
+    if (info.verb === "update" || info.verb === "patch") {
+      const type = mediaType(req);
+      const body = decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
+      const { obj } = await store.guaranteedUpdate(namespace, name, opts, (current) => {
+        const scale = info.verb === "update" ? body : applyPatch(type, scaleOf(served, current), body, undefined);
+        if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
+          return { ...current, metadata: { ...current.metadata, resourceVersion: scale.metadata.resourceVersion } };
+        }
+        return withScale(served, current, scale);
+      });
+      return sendJson(res, 200, scaleOf(served, obj));
+    }
+    throw methodNotSupported(gr, info.verb);
+  }
+  const handler = ctx.subresources.get(`${served.group}/${served.plural}/${sub}`);
+  if (!handler) throw methodNotSupported(gr, info.verb);
+  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx) });
+}
+
+async function objectBody(req: IncomingMessage, ctx: HandlerContext): Promise<KubeObj> {
+  const body = decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req));
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the request body must be a JSON or YAML object");
+  return body as KubeObj;
+}
+
+async function deleteOptions(req: IncomingMessage, query: URLSearchParams, ctx: HandlerContext, base: { user: UserInfo; dryRun: boolean }): Promise<DeleteOptions> {
+  const buf = await readBody(req, ctx.maxBodyBytes);
+  const body = buf.length ? (decodeBody(buf, mediaType(req)) as Record<string, any>) : {};
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("DeleteOptions must be an object");
+  const grace = body.gracePeriodSeconds ?? (query.get("gracePeriodSeconds") !== null ? Number(query.get("gracePeriodSeconds")) : undefined);
+  const policy = body.propagationPolicy ?? query.get("propagationPolicy") ?? undefined;
+  if (body.orphanDependents === true && !policy) body.propagationPolicy = "Orphan";
+  if (policy && !["Background", "Foreground", "Orphan"].includes(policy)) {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const dryRun = base.dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes("All"));
+  return {
+    ...base,
+    dryRun,
+    ...(grace !== undefined && !Number.isNaN(grace) ? { gracePeriodSeconds: grace } : {}),
+    ...(policy || body.propagationPolicy ? { propagationPolicy: policy ?? body.propagationPolicy } : {}),
+    ...(body.preconditions ? { preconditions: body.preconditions } : {}),
+  };
+}
+
+function listQuery(q: URLSearchParams) {
+  const limit = q.get("limit");
+  return {
+    ...(q.get("labelSelector") ? { labelSelector: q.get("labelSelector")! } : {}),
+    ...(q.get("fieldSelector") ? { fieldSelector: q.get("fieldSelector")! } : {}),
+    ...(limit ? { limit: Number(limit) } : {}),
+    ...(q.get("continue") ? { continue: q.get("continue")! } : {}),
+    ...(q.get("resourceVersion") !== null ? { resourceVersion: q.get("resourceVersion")! } : {}),
+    ...(q.get("resourceVersionMatch") ? { resourceVersionMatch: q.get("resourceVersionMatch")! } : {}),
+  };
+}
+
+

@@ -1,0 +1,49 @@
+import type { Storage } from "../storage.js";
+import type { ServedResource } from "../registry/served-resource.js";
+import type { Strategy } from "../registry/strategy.js";
+import type { StrategyLookup } from "../registry/stores.js";
+import { nodePortAllocator, serviceIPAllocator } from "./allocator.js";
+import { configMapStrategy, secretStrategy } from "./config.js";
+import { crdStrategy, customResourceStrategy } from "./crds.js";
+import { namespaceStrategy } from "./namespaces.js";
+import { podStrategy } from "./pods.js";
+import { serviceStrategy } from "./services.js";
+import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, replicaSetStrategy, replicationControllerStrategy, statefulSetStrategy } from "./workloads.js";
+
+/** Kinds whose names are path segments rather than DNS subdomains (upstream's RBAC rule). */
+const PATH_NAMED = new Set(["rbac.authorization.k8s.io/roles", "rbac.authorization.k8s.io/clusterroles", "rbac.authorization.k8s.io/rolebindings", "rbac.authorization.k8s.io/clusterrolebindings"]);
+const LABEL_NAMED = new Set(["/namespaces", "/services", "/replicationcontrollers", "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets"]);
+
+export interface KindOptions {
+  storage: Storage;
+  serviceClusterIPRange: string;
+  serviceNodePortRange: string;
+}
+
+/** The strategy of each built-in kind; anything unlisted gets the generic rules. */
+export function strategies(opts: KindOptions): StrategyLookup & { serviceIPs: ReturnType<typeof serviceIPAllocator> } {
+  const serviceIPs = serviceIPAllocator(opts.storage, opts.serviceClusterIPRange);
+  const nodePorts = nodePortAllocator(opts.storage, opts.serviceNodePortRange);
+  const byKey: Record<string, Strategy> = {
+    "/namespaces": namespaceStrategy,
+    "/pods": podStrategy,
+    "/services": serviceStrategy(serviceIPs, nodePorts),
+    "/configmaps": configMapStrategy,
+    "/secrets": secretStrategy,
+    "/replicationcontrollers": replicationControllerStrategy,
+    "apps/deployments": deploymentStrategy,
+    "apps/replicasets": replicaSetStrategy,
+    "apps/statefulsets": statefulSetStrategy,
+    "apps/daemonsets": daemonSetStrategy,
+    "batch/jobs": jobStrategy,
+    "batch/cronjobs": cronJobStrategy,
+    "apiextensions.k8s.io/customresourcedefinitions": crdStrategy,
+  };
+  const lookup = (res: ServedResource): Strategy => {
+    const key = `${res.group}/${res.plural}`;
+    const base = res.crd ? customResourceStrategy(res) : (byKey[key] ?? {});
+    const nameRule = PATH_NAMED.has(key) ? "path" : LABEL_NAMED.has(key) ? "label" : (base.nameRule ?? "subdomain");
+    return { ...base, nameRule };
+  };
+  return Object.assign(lookup, { serviceIPs });
+}

@@ -1,0 +1,41 @@
+/** A resource as the API server serves it: built-in (from the derived schemas) or from a CRD. */
+export interface ServedSubresource {
+  name: string;
+  group: string;
+  version: string;
+  kind: string;
+  verbs: string[];
+}
+
+export interface ServedResource {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames: string[];
+  categories: string[];
+  subresources: ServedSubresource[];
+  /** Definition name in schemas/kubernetes/definitions.json, for built-ins. */
+  definition?: string;
+  /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/`. */
+  prefix: string;
+  /** For CRDs: the version's structural schema and its scale paths. */
+  crd?: {
+    schema?: Record<string, any>;
+    scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+    preserveUnknownFields: boolean;
+  };
+}
+
+export const apiVersionOf = (r: { group: string; version: string }) => (r.group ? `${r.group}/${r.version}` : r.version);
+/** `deployments.apps`, `pods`: how errors name a resource. */
+export const groupResource = (r: { group: string; plural: string }) => (r.group ? `${r.plural}.${r.group}` : r.plural);
+export const hasSubresource = (r: ServedResource, name: string) => r.subresources.some((s) => s.name === name);
+
+export function storagePrefix(group: string, plural: string): string {
+  return group ? `/registry/${group}/${plural}/` : `/registry/${plural}/`;
+}

@@ -1,0 +1,165 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Component, ComponentContext } from "../kernel/component.js";
+import { ApiServer } from "./points.js";
+import type { ApiServerSettings } from "./settings.js";
+import type { Storage } from "./storage.js";
+import { ResourceCatalog } from "./registry/catalog.js";
+import { Stores } from "./registry/stores.js";
+import { strategies } from "./kinds/index.js";
+import { subresourceHandlers } from "./kinds/subresource-handlers.js";
+import { servedFromCrd } from "./kinds/crds.js";
+import { runAdmission } from "./filters/admission.js";
+import { createApp } from "./http/app.js";
+import { instrumentStorage, requestMetrics } from "./http/metrics.js";
+import { bootstrapCluster } from "./bootstrap.js";
+import { forbidden, notFound } from "../api/status.js";
+import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
+
+/**
+ * The API server component: storage from its point, the resource catalog and stores,
+ * the HTTPS listener with the authentication/authorization/admission chains, and the
+ * cluster's bootstrap objects.
+ */
+export class ApiServerMain implements Component {
+  private server: Server | undefined;
+  private stores: Stores | undefined;
+  private port = 0;
+  private kubeconfig = "";
+  private ready = false;
+
+  constructor(private readonly ctx: ComponentContext<ApiServerSettings>) {}
+
+  /** The address clients dial; also what the kubeconfig names. */
+  url(): string {
+    const s = this.ctx.settings;
+    const host = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" || s.bindAddress === "::" ? "127.0.0.1" : s.bindAddress);
+    return `${s.secure ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
+  }
+
+  kubeconfigPath(): string {
+    return this.kubeconfig;
+  }
+
+  banner(): string[] {
+    return [
+      `API server: ${this.url()}`,
+      ...(this.kubeconfig ? [`kubeconfig: ${this.kubeconfig}`, `try: kubectl --kubeconfig ${this.kubeconfig} get namespaces`] : []),
+    ];
+  }
+
+  async start(): Promise<void> {
+    const { settings: s, logger } = this.ctx;
+    const storage: Storage = instrumentStorage(this.ctx.single(ApiServer.storage), this.ctx.metrics);
+    const catalog = new ResourceCatalog();
+    const kinds = strategies({ storage, serviceClusterIPRange: s.serviceClusterIPRange, serviceNodePortRange: s.serviceNodePortRange });
+    const admission = () => this.ctx.entries(ApiServer.admission);
+    let stores!: Stores;
+    stores = new Stores(
+      catalog,
+      storage,
+      kinds,
+      {
+        admit: (req, phase) => runAdmission(admission(), req, phase),
+        checkNamespace: async (namespace, creating) => {
+          const ns = await (await stores.for("", "v1", "namespaces")).tryGet(undefined, namespace);
+          if (!ns) throw notFound({ group: "", resource: "namespaces" }, namespace);
+          if (creating && (ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating")) {
+            throw forbiddenTerminating(namespace);
+          }
+        },
+      },
+      { capacity: s.watchCacheCapacity, bookmarkIntervalMs: s.bookmarkIntervalSeconds * 1000, logger },
+    );
+    this.stores = stores;
+    await this.serveCrds(stores);
+
+    const app = createApp({
+      stores,
+      maxBodyBytes: s.maxRequestBodyBytes,
+      minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
+      subresources: subresourceHandlers(stores),
+      logger,
+      authenticators: () => this.ctx.entries(ApiServer.authentication),
+      authorizers: () => this.ctx.entries(ApiServer.authorization),
+      metrics: requestMetrics(this.ctx.metrics),
+      metricsText: () => this.ctx.metrics.registry.metrics(),
+      version: s.reportedVersion,
+      serverAddress: () => this.url().replace(/^https?:\/\//, ""),
+      checks: () => [
+        { name: "ping", ok: true },
+        { name: "log", ok: true },
+        { name: "etcd", ok: this.ready },
+        { name: "poststarthook/bootstrap-controller", ok: this.ready },
+      ],
+    });
+
+    const pkiDir = join(this.ctx.dataDir, "pki");
+    const serviceIP = kinds.serviceIPs.first;
+    if (s.secure) {
+      const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
+      this.server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, app);
+      await this.listen();
+      this.kubeconfig = join(this.ctx.dataDir, "admin.kubeconfig");
+      await writeKubeconfig(this.kubeconfig, { server: this.url(), caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey });
+    } else {
+      this.server = createHttpServer(app);
+      await this.listen();
+    }
+    // Watches and long requests must not be cut by Node's default timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 60_000;
+    this.server.keepAliveTimeout = 65_000;
+
+    const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
+    await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
+    this.ready = true;
+    logger.info({ url: this.url() }, "API server listening");
+  }
+
+  private listen(): Promise<void> {
+    const server = this.server!;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.ctx.settings.port, this.ctx.settings.bindAddress, () => {
+        server.off("error", reject);
+        this.port = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  /** CRDs in storage are served from the start, and followed while the server runs. */
+  private async serveCrds(stores: Stores): Promise<void> {
+    const crds = await stores.for("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+    const apply = (type: string, crd: Record<string, any>) => {
+      if (type === "DELETED") stores.catalog.removeCrd(crd.metadata.name);
+      else stores.catalog.setCrd(crd.metadata.name, servedFromCrd(crd));
+    };
+    crds.cache.watch(undefined, () => true, {
+      onEvent: (type, obj) => apply(type, obj),
+      onBookmark: () => undefined,
+      onError: (err) => this.ctx.logger.error({ err }, "CRD watch ended"),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    const server = this.server;
+    if (server) {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    this.stores?.stop();
+  }
+}
+
+function forbiddenTerminating(namespace: string) {
+  const err = forbidden(
+    { user: { name: "", groups: [] }, verb: "create", resourceRequest: true, path: "", namespace },
+    `unable to create new content in namespace ${namespace} because it is being terminated`,
+  );
+  return err;
+}

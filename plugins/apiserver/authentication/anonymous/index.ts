@@ -1,0 +1,14 @@
+import { definePlugin } from "../../../../core/kernel/define-plugin.js";
+import { ApiServer } from "../../../../core/apiserver/points.js";
+import type { Authenticator } from "../../../../core/apiserver/chains.js";
+
+/** Upstream's anonymous authenticator: what no other plugin claimed is system:anonymous. */
+export default definePlugin<Record<string, never>, unknown, Authenticator>({
+  name: "anonymous",
+  serves: [ApiServer.authentication],
+  description: "Requests no other authenticator claims become system:anonymous in system:unauthenticated",
+  upstream: "kube-apiserver --anonymous-auth=true",
+  create: () => ({
+    authenticate: () => ({ user: { name: "system:anonymous", groups: ["system:unauthenticated"] } }),
+  }),
+});
