@@ -6,6 +6,7 @@ import type { Component, ComponentContext } from "../kernel/component.js";
 import { ApiServer } from "./points.js";
 import type { ApiServerSettings } from "./settings.js";
 import type { Storage } from "./storage.js";
+import type { KubeObj } from "./registry/strategy.js";
 import { ResourceCatalog } from "./registry/catalog.js";
 import { Stores } from "./registry/stores.js";
 import { strategies } from "./kinds/index.js";
@@ -15,7 +16,7 @@ import { runAdmission } from "./filters/admission.js";
 import { createApp } from "./http/app.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
-import { forbidden, notFound } from "../api/status.js";
+import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
 
 /**
@@ -134,15 +135,22 @@ export class ApiServerMain implements Component {
   /** CRDs in storage are served from the start, and followed while the server runs. */
   private async serveCrds(stores: Stores): Promise<void> {
     const crds = await stores.for("apiextensions.k8s.io", "v1", "customresourcedefinitions");
-    const apply = (type: string, crd: Record<string, any>) => {
+    const apply = (type: string, crd: KubeObj) => {
       if (type === "DELETED") stores.catalog.removeCrd(crd.metadata.name);
       else stores.catalog.setCrd(crd.metadata.name, servedFromCrd(crd));
     };
-    crds.cache.watch(undefined, () => true, {
-      onEvent: (type, obj) => apply(type, obj),
-      onBookmark: () => undefined,
-      onError: (err) => this.ctx.logger.error({ err }, "CRD watch ended"),
-    });
+    // A relisting cache ends its watches with 410; follow again from the current state.
+    const follow = () =>
+      crds.cache.watch(undefined, () => true, {
+        onEvent: (type, obj) => apply(type, obj),
+        onBookmark: () => undefined,
+        onError: (err) => {
+          if (!this.ready && this.server === undefined) return;
+          this.ctx.logger.warn({ err: (err as Error).message }, "CRD watch ended; watching again");
+          setTimeout(follow, 100).unref();
+        },
+      });
+    follow();
   }
 
   async stop(): Promise<void> {
@@ -157,9 +165,5 @@ export class ApiServerMain implements Component {
 }
 
 function forbiddenTerminating(namespace: string) {
-  const err = forbidden(
-    { user: { name: "", groups: [] }, verb: "create", resourceRequest: true, path: "", namespace },
-    `unable to create new content in namespace ${namespace} because it is being terminated`,
-  );
-  return err;
+  return forbiddenMessage({ group: "", resource: "namespaces" }, namespace, `unable to create new content in namespace ${namespace} because it is being terminated`);
 }

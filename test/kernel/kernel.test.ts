@@ -103,7 +103,7 @@ describe("Kernel", () => {
     const k = new Kernel({ registry: registry(), plan: plan(["hello"]), logger: silentLogger(), metrics: createRootMetrics() });
     await k.build();
     const c = k.components.get("alpha")!;
-    const list = c.container.resolve(greeters.token);
+    const list = c.container.resolve(greeters.token) as readonly { name: string }[];
     expect(list.map((e) => e.name)).toEqual(["hello"]);
     expect(Object.isFrozen(list)).toBe(true);
     expect(k.root.isRegistered(greeters.token)).toBe(false);

@@ -126,7 +126,8 @@ describe("resolveProfile", () => {
   it("finds kitbash.yaml and package.json#kitbash by cosmiconfig's search", async () => {
     const dir = tempTree({ "kitbash.yaml": `${header}metadata: {name: found-yaml}\nextends: control-plane\n`, "sub/x.txt": "" });
     expect((await resolveProfile(registry(), { cwd: join(dir, "sub"), env: {} })).plan.profile).toBe("found-yaml");
-    const pj = tempTree({ "package.json": JSON.stringify({ name: "x", kitbash: { apiVersion: "kitbash.io/v1alpha1", kind: "Profile", metadata: { name: "from-pkg" }, extends: "control-plane", components: { apiserver: { settings: { port: "x" } } } }) });
+    const kb = { apiVersion: "kitbash.io/v1alpha1", kind: "Profile", metadata: { name: "from-pkg" }, extends: "control-plane", components: { apiserver: { settings: { port: "x" } } } };
+    const pj = tempTree({ "package.json": JSON.stringify({ name: "x", kitbash: kb }) });
     const [e] = await problemsOf(resolveProfile(registry(), { cwd: pj, env: {} }));
     expect(e!.format()).toMatch(/package\.json:1:\d+: components\.apiserver\.settings\.port: must be integer/);
   });
