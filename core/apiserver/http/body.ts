@@ -1,7 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from "../../api/status.js";
-import { decodeEnvelope, decodeObject } from "../../api/protobuf/index.js";
 
 export const PROTOBUF = "application/vnd.kubernetes.protobuf";
 
@@ -39,7 +38,7 @@ export function mediaType(req: IncomingMessage): string {
  * Decodes a request body by its Content-Type: JSON, YAML, or Kubernetes protobuf
  * (which kubectl's typed commands send with no JSON fallback).
  */
-export function decodeBody(buf: Buffer, type: string): unknown {
+export async function decodeBody(buf: Buffer, type: string): Promise<unknown> {
   if (!buf.length) throw badRequest("the request body is empty");
   switch (type) {
     case "application/json":
@@ -51,6 +50,8 @@ export function decodeBody(buf: Buffer, type: string): unknown {
     case "application/apply-patch+yaml":
       return parseYamlBody(buf);
     case PROTOBUF: {
+      // Loaded on first use: most clients never send protobuf.
+      const { decodeEnvelope, decodeObject } = await import("../../api/protobuf/index.js");
       try {
         const env = decodeEnvelope(buf);
         return decodeObject(env.apiVersion, env.kind, env.raw);

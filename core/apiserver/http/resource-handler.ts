@@ -81,7 +81,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     }
     case "patch": {
       const type = mediaType(req);
-      const patch = decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => applyPatch(type, current, patch, served));
       return sendJson(res, 200, obj);
     }
@@ -135,7 +135,7 @@ async function handleSubresource(
     }
     if (info.verb === "patch") {
       const type = mediaType(req);
-      const patch = decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => applyPatch(type, current, patch, served));
       return sendJson(res, 200, obj);
     }
@@ -145,7 +145,7 @@ async function handleSubresource(
     if (info.verb === "get") return sendJson(res, 200, scaleOf(served, await store.get(namespace, name)));
     if (info.verb === "update" || info.verb === "patch") {
       const type = mediaType(req);
-      const body = decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
+      const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
       const { obj } = await store.guaranteedUpdate(namespace, name, opts, (current) => {
         const scale = info.verb === "update" ? body : applyPatch(type, scaleOf(served, current), body, undefined);
         if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
@@ -163,14 +163,14 @@ async function handleSubresource(
 }
 
 async function objectBody(req: IncomingMessage, ctx: HandlerContext): Promise<KubeObj> {
-  const body = decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req));
+  const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req));
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the request body must be a JSON or YAML object");
   return body as KubeObj;
 }
 
 async function deleteOptions(req: IncomingMessage, query: URLSearchParams, ctx: HandlerContext, base: { user: UserInfo; dryRun: boolean }): Promise<DeleteOptions> {
   const buf = await readBody(req, ctx.maxBodyBytes);
-  const body = buf.length ? (decodeBody(buf, mediaType(req)) as Record<string, any>) : {};
+  const body = buf.length ? ((await decodeBody(buf, mediaType(req))) as Record<string, any>) : {};
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("DeleteOptions must be an object");
   const grace = body.gracePeriodSeconds ?? (query.get("gracePeriodSeconds") !== null ? Number(query.get("gracePeriodSeconds")) : undefined);
   const policy = body.propagationPolicy ?? query.get("propagationPolicy") ?? undefined;

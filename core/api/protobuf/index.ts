@@ -1,0 +1,2 @@
+export { decodeEnvelope, encodeEnvelope, MAGIC, type Envelope } from "./envelope.js";
+export { decodeObject, decodeMessage } from "./decode.js";

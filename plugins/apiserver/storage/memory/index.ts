@@ -1,0 +1,19 @@
+import { definePlugin } from "../../../../core/kernel/define-plugin.js";
+import type { JsonSchema } from "../../../../core/kernel/json-schema.js";
+import { ApiServer } from "../../../../core/apiserver/points.js";
+import type { Storage } from "../../../../core/apiserver/storage.js";
+import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
+import schema from "../../../../schemas/plugins/apiserver/memory.args.schema.json" with { type: "json" };
+import type { MemoryStorageArgs } from "./memory-storage.js";
+
+export default definePlugin<MemoryStorageArgs, ApiServerHandle, Storage>({
+  name: "memory",
+  serves: [ApiServer.storage],
+  args: schema as JsonSchema,
+  description: "In-memory revisioned store with etcd semantics; nothing survives a restart",
+  upstream: "etcd v3 MVCC semantics (revisions, compaction, watch from a revision)",
+  create: async (args) => {
+    const { MemoryStorage } = await import("./memory-storage.js");
+    return new MemoryStorage(args);
+  },
+});
