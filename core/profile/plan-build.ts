@@ -13,6 +13,8 @@ export interface PlanInput {
   dataDir: string;
   packages: PlannedPackage[];
   where(path: FieldPath, key?: string): SourceLocation;
+  /** The field as the file that wrote it names it (merged list indexes differ from the file's). */
+  fieldOf(path: FieldPath): FieldPath;
 }
 
 /**
@@ -26,7 +28,7 @@ export function buildPlan(input: PlanInput, registry: Registry): { plan: Plan; p
   const problem = (code: KitbashError["code"], message: string, path: FieldPath, extra: { hint?: string; plugin?: string; key?: string } = {}) =>
     problems.push(
       new KitbashError(code, message, {
-        field: formatPath(path),
+        field: formatPath(input.fieldOf(path)),
         location: input.where(path, extra.key),
         ...(extra.hint ? { hint: extra.hint } : {}),
         ...(extra.plugin ? { plugin: extra.plugin } : {}),

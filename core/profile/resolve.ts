@@ -66,10 +66,10 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
       if (origin) return { file: origin };
     }
     if (key) {
-      const parent = path.slice(0, -1);
-      for (let n = parent.length; n >= 0; n--) {
-        const o = merged.origins.get(formatPath(parent.slice(0, n)));
-        if (o) return locateKey(o.layer, [...o.path, ...parent.slice(n)], key);
+      // The key itself sits in the map of its parent, in the layer that wrote the field.
+      for (let n = path.length; n >= 0; n--) {
+        const o = merged.origins.get(formatPath(path.slice(0, n)));
+        if (o) return locateKey(o.layer, [...o.path, ...path.slice(n)].slice(0, -1), key);
       }
     }
     return merged.where(path);
@@ -93,6 +93,14 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
       dataDir,
       packages,
       where,
+      fieldOf: (path) => {
+        if (editOrigins.size && [...editOrigins.keys()].some((k) => formatPath(path).startsWith(k))) return path;
+        for (let n = path.length; n >= 0; n--) {
+          const o = merged.origins.get(formatPath(path.slice(0, n)));
+          if (o) return [...o.path, ...path.slice(n)];
+        }
+        return path;
+      },
     },
     registry,
   );

@@ -34,7 +34,7 @@ export function parseLayer(text: string, file: string, kind: Layer["kind"], base
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     throw new KitbashError(ErrorCodes.CONFIG, `YAML syntax error: ${e.message.split("\n")[0]}`, {
       location: { file, line: pos?.line, column: pos?.col },
     });

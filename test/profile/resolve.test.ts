@@ -53,7 +53,7 @@ describe("resolveProfile", () => {
     });
     const [e] = await problemsOf(resolveProfile(registry(), { profile: join(dir, "p.yaml"), env: {} }));
     expect(e!.code).toBe("KB_ERR_UNKNOWN_PLUGIN");
-    expect(e!.format()).toContain(`${join(dir, "p.yaml")}:10:13: components.apiserver.plugins.storage.enabled[0].name: unknown plugin "sqlit" (did you mean "sqlite"?)`);
+    expect(e!.format()).toContain(`${join(dir, "p.yaml")}:10:19: components.apiserver.plugins.storage.enabled[0].name: unknown plugin "sqlit" (did you mean "sqlite"?)`);
   });
 
   it("rejects a wrong arg type at the arg's line", async () => {
