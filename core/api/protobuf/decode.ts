@@ -17,6 +17,8 @@ function special(type: string, r: Reader): unknown {
     case `${META}MicroTime`: {
       let s = 0;
       let n = 0;
+      // A zero Time travels as an empty message: the field is unset.
+      if (r.done()) return undefined;
       while (!r.done()) {
         const { field: f, wire } = r.tag();
         if (f === 1 && wire === 0) s = Number(BigInt.asIntN(64, r.varint()));
@@ -136,7 +138,9 @@ export function decodeMessage(type: string, r: Reader): unknown {
       } else list.push(value(ftype, wire, r));
       continue;
     }
-    out[name] = value(ftype, wire, r);
+    // Go's omitempty: empty strings of non-pointer fields are sent on the wire but are not set.
+    const v = value(ftype, wire, r);
+    if (v !== undefined && v !== "") out[name] = v;
   }
   if (/\.(ExtraValue|Verbs)$/.test(type) && Object.keys(out).length <= 1) return (out.items as unknown[]) ?? [];
   return out;

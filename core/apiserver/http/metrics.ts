@@ -32,7 +32,12 @@ export function instrumentStorage(storage: Storage, m: MetricsScope): Storage {
     labelNames: ["operation", "type"],
     buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096],
   });
-  const typeOf = (key: string) => key.split("/").slice(2, 4).join("/") || key;
+  // `/registry/<plural>/…` for the core group, `/registry/<group>/<plural>/…` otherwise: label by resource.
+  const NAMED = new Set(["apps", "batch", "policy", "autoscaling"]);
+  const typeOf = (key: string) => {
+    const [, , a = "", b = ""] = key.split("/");
+    return a.includes(".") || NAMED.has(a) ? `${b}.${a}` : a;
+  };
   const timed = async <T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> => {
     const end = h.startTimer({ operation, type: typeOf(key) });
     try {

@@ -1,0 +1,17 @@
+import type { ApiServerHandle } from "../../core/apiserver/handle.js";
+import { silentLogger } from "../../core/kernel/logging.js";
+import { createRootMetrics } from "../../core/kernel/metrics.js";
+import { join } from "node:path";
+
+/** A handle for building API server plugins outside the kernel. */
+export function fakeApiServerHandle(dataDir: string): ApiServerHandle {
+  return {
+    logger: silentLogger(),
+    metrics: createRootMetrics(),
+    dataDir,
+    pluginDir: join(dataDir, "apiserver"),
+    entries: () => {
+      throw new Error("no points in a fake handle");
+    },
+  };
+}
