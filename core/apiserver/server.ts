@@ -30,6 +30,7 @@ export class ApiServerMain implements Component {
   private port = 0;
   private kubeconfig = "";
   private ready = false;
+  private stopped = false;
 
   constructor(private readonly ctx: ComponentContext<ApiServerSettings>) {}
 
@@ -145,7 +146,7 @@ export class ApiServerMain implements Component {
         onEvent: (type, obj) => apply(type, obj),
         onBookmark: () => undefined,
         onError: (err) => {
-          if (!this.ready && this.server === undefined) return;
+          if (this.stopped) return;
           this.ctx.logger.warn({ err: (err as Error).message }, "CRD watch ended; watching again");
           setTimeout(follow, 100).unref();
         },
@@ -155,6 +156,7 @@ export class ApiServerMain implements Component {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.stopped = true;
     const server = this.server;
     if (server) {
       server.closeAllConnections?.();

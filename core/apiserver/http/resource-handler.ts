@@ -12,6 +12,21 @@ import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
+import { checkTypes } from "../registry/type-check.js";
+
+/**
+ * Wrong types are 400 as Go's decoder answers; unknown fields follow fieldValidation:
+ * Strict rejects, Warn (the default) answers with Warning headers, Ignore drops them.
+ */
+function checkBody(served: ServedResource, body: KubeObj, query: URLSearchParams, warnings: string[]): void {
+  if (!served.definition) return;
+  const { typeErrors, unknownFields } = checkTypes(body, served.definition);
+  if (typeErrors.length) throw badRequest(`${served.kind} in version "${served.version}" cannot be handled as a ${served.kind}: ${typeErrors[0]!.message}`);
+  if (!unknownFields.length) return;
+  const mode = query.get("fieldValidation") ?? "Warn";
+  if (mode === "Strict") throw badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(", ")}`);
+  if (mode === "Warn") for (const f of unknownFields) warnings.push(`unknown field "${f}"`);
+}
 
 export interface HandlerContext {
   stores: Stores;
@@ -39,7 +54,9 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     await handleSubresource(req, res, info, served, store, namespace, opts, query, ctx);
     return;
   }
-  const verbAllowed = served.verbs.includes(info.verb);
+  const warnings: string[] = [];
+  const collectionOnly = info.name === undefined && (info.verb === "update" || info.verb === "patch");
+  const verbAllowed = served.verbs.includes(info.verb) && !collectionOnly;
   if (!verbAllowed) throw methodNotSupported({ group: served.group, resource: served.plural }, info.verb);
 
   switch (info.verb) {
@@ -71,19 +88,26 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case "create": {
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
       const body = await objectBody(req, ctx);
+      checkBody(served, body, query, warnings);
       const created = await store.create(namespace, body, opts);
-      return sendJson(res, 201, created);
+      return sendJson(res, 201, created, warnings);
     }
     case "update": {
       const body = await objectBody(req, ctx);
+      checkBody(served, body, query, warnings);
       const { obj, created } = await store.update(namespace, info.name!, body, opts);
-      return sendJson(res, created ? 201 : 200, obj);
+      return sendJson(res, created ? 201 : 200, obj, warnings);
     }
     case "patch": {
       const type = mediaType(req);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
-      const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => applyPatch(type, current, patch, served));
-      return sendJson(res, 200, obj);
+      const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => {
+        const next = applyPatch(type, current, patch, served);
+        warnings.length = 0;
+        checkBody(served, next, query, warnings);
+        return next;
+      });
+      return sendJson(res, 200, obj, warnings);
     }
     case "delete": {
       const del = await deleteOptions(req, query, ctx, opts);

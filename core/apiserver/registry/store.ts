@@ -213,6 +213,10 @@ export class ResourceStore {
     await this.hooks.admit(this.admission("CREATE", obj, undefined, opts), "validate");
     if (this.res.namespaced) await this.hooks.checkNamespace(meta.namespace, true);
 
+    // An existing object answers AlreadyExists before anything is claimed for the new one.
+    if (!generated && (await this.storage.get(this.key(meta.namespace, meta.name)))) {
+      throw alreadyExists({ group: this.res.group, resource: this.res.plural }, meta.name);
+    }
     const undo = await this.strategy.reserve?.(obj, undefined, ctx);
     if (opts.dryRun) {
       await undo?.();
@@ -221,7 +225,6 @@ export class ResourceStore {
     const result = await this.storage.create(this.key(meta.namespace, meta.name), this.encode(obj));
     if (!result.ok) {
       await undo?.();
-      if (generated) throw alreadyExists({ group: this.res.group, resource: this.res.plural }, meta.name);
       throw alreadyExists({ group: this.res.group, resource: this.res.plural }, meta.name);
     }
     const created = this.decode(result.kv);

@@ -1,0 +1,185 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { hasKubectl, startCluster, type Cluster } from "../support/cluster.js";
+import { tempDir } from "../support/temp.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const kubectlMissing = !hasKubectl();
+if (kubectlMissing) console.log("skipping kubectl end-to-end tests: kubectl is not on PATH (the image ships it)");
+
+describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane profile)", () => {
+  let c: Cluster;
+  const dir = mkdtempSync(join(tmpdir(), "kitbash-e2e-"));
+  beforeAll(async () => {
+    c = await startCluster(dir, ["--profile", "control-plane"]);
+  });
+  afterAll(async () => {
+    await c?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the system namespaces created at start", async () => {
+    const r = await c.kubectl(["get", "namespaces", "-o", "name"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim().split("\n").sort()).toEqual(["namespace/default", "namespace/kube-node-lease", "namespace/kube-public", "namespace/kube-system"]);
+    const svc = await c.kubectl(["get", "service", "kubernetes", "-o", "jsonpath={.spec.clusterIP}"]);
+    expect(svc.stdout).toBe("10.96.0.1");
+  });
+
+  it("creates a namespace, a config map and a secret with kubectl's protobuf bodies, reads and deletes them", async () => {
+    expect((await c.kubectl(["create", "namespace", "demo"])).stdout).toBe("namespace/demo created\n");
+    expect((await c.kubectl(["-n", "demo", "create", "configmap", "app", "--from-literal=color=blue", "--from-literal=size=L"])).stdout).toBe("configmap/app created\n");
+    expect((await c.kubectl(["-n", "demo", "create", "secret", "generic", "pw", "--from-literal=password=s3cret"])).stdout).toBe("secret/pw created\n");
+    const cm = parse((await c.kubectl(["-n", "demo", "get", "configmap", "app", "-o", "yaml"])).stdout);
+    expect(cm).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", data: { color: "blue", size: "L" }, metadata: { name: "app", namespace: "demo" } });
+    expect(cm.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cm.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(cm.metadata.generateName).toBeUndefined();
+    const secret = parse((await c.kubectl(["-n", "demo", "get", "secret", "pw", "-o", "yaml"])).stdout);
+    expect(Buffer.from(secret.data.password, "base64").toString()).toBe("s3cret");
+    expect(secret.type).toBe("Opaque");
+    expect((await c.kubectl(["-n", "demo", "delete", "configmap", "app"])).stdout).toBe('configmap "app" deleted\n');
+    const gone = await c.kubectl(["-n", "demo", "get", "configmap", "app"]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('Error from server (NotFound): configmaps "app" not found');
+    const again = await c.kubectl(["create", "namespace", "demo"]);
+    expect(again.stderr).toContain('Error from server (AlreadyExists): namespaces "demo" already exists');
+  });
+
+  it("streams ADDED, MODIFIED and DELETED to curl holding the admin certificate", async () => {
+    await c.kubectl(["create", "namespace", "watched"]);
+    const pki = join(c.dataDir, "pki");
+    const curl = spawn("curl", ["-sN", "--cacert", join(pki, "ca.crt"), "--cert", join(pki, "admin.crt"), "--key", join(pki, "admin.key"), `${c.url}/api/v1/namespaces/watched/configmaps?watch=true&timeoutSeconds=10`]);
+    let out = "";
+    curl.stdout.on("data", (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 500));
+    await c.kubectl(["-n", "watched", "create", "configmap", "w", "--from-literal=a=1"]);
+    await c.kubectl(["-n", "watched", "label", "configmap", "w", "tier=web"]);
+    await c.kubectl(["-n", "watched", "delete", "configmap", "w"]);
+    const deadline = Date.now() + 5000;
+    while (!out.includes('"DELETED"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    curl.kill();
+    const events = out.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.map((e) => e.type)).toEqual(["ADDED", "MODIFIED", "DELETED"]);
+    expect(events[1].object.metadata.labels).toEqual({ tier: "web" });
+    const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
+    expect(rvs[0]).toBeLessThan(rvs[1]);
+    expect(rvs[1]).toBeLessThan(rvs[2]);
+  });
+
+  it("loses no update: 20 clients x 50 read-modify-write increments end at 1000", async () => {
+    await c.api("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ metadata: { name: "counter", annotations: { n: "0" } } }));
+    let conflicts = 0;
+    const client = async () => {
+      for (let i = 0; i < 50; ) {
+        const cur = JSON.parse((await c.api("GET", "/api/v1/namespaces/default/configmaps/counter")).body);
+        cur.metadata.annotations.n = String(Number(cur.metadata.annotations.n) + 1);
+        const r = await c.api("PUT", "/api/v1/namespaces/default/configmaps/counter", JSON.stringify(cur));
+        if (r.status === 409) {
+          conflicts++;
+          continue;
+        }
+        expect(r.status).toBe(200);
+        i++;
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, client));
+    const final = JSON.parse((await c.api("GET", "/api/v1/namespaces/default/configmaps/counter")).body);
+    expect(final.metadata.annotations.n).toBe("1000");
+    expect(conflicts).toBeGreaterThan(0);
+  }, 120_000);
+
+  describe("bad input gets the right Status and stores nothing", () => {
+    const path = "/api/v1/namespaces/default/configmaps";
+    const count = async () => JSON.parse((await c.api("GET", path)).body).items.length;
+    const cases: { name: string; method?: string; path?: string; body: string | Buffer; type?: string; code: number; reason: string; message?: RegExp }[] = [
+      { name: "malformed JSON", body: '{"metadata": {"name": "x"', code: 400, reason: "BadRequest" },
+      { name: "malformed YAML", body: "metadata: {name: [x\n", type: "application/yaml", code: 400, reason: "BadRequest" },
+      { name: "a wrong type", body: JSON.stringify({ metadata: { name: "x" }, data: { a: 1 } }), code: 400, reason: "BadRequest", message: /cannot unmarshal number/ },
+      { name: "an invalid name", body: JSON.stringify({ metadata: { name: "Not_Valid" } }), code: 422, reason: "Invalid", message: /metadata.name: Invalid value: "Not_Valid"/ },
+      { name: "a missing name", body: JSON.stringify({ metadata: {} }), code: 422, reason: "Invalid", message: /name or generateName is required/ },
+      { name: "an unknown field under Strict", path: `${path}?fieldValidation=Strict`, body: JSON.stringify({ metadata: { name: "x" }, bogus: 1 }), code: 400, reason: "BadRequest", message: /unknown field "bogus"/ },
+      { name: "a body over 3 MiB", body: JSON.stringify({ metadata: { name: "big" }, data: { a: "x".repeat(3 * 1024 * 1024 + 10) } }), code: 413, reason: "RequestEntityTooLarge" },
+      { name: "a kind that does not match", body: JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "x" } }), code: 400, reason: "BadRequest" },
+      { name: "an unknown resource", path: "/api/v1/namespaces/default/widgets", body: "{}", code: 404, reason: "NotFound" },
+      { name: "an unknown group", path: "/apis/acme.example/v1/things", body: "{}", code: 404, reason: "NotFound" },
+      { name: "an unsupported verb", method: "PUT", path: path, body: "{}", code: 405, reason: "MethodNotAllowed" },
+      { name: "an unsupported media type", body: "x", type: "text/csv", code: 415, reason: "UnsupportedMediaType" },
+      { name: "a missing namespace", path: "/api/v1/namespaces/nope/configmaps", body: JSON.stringify({ metadata: { name: "x" } }), code: 404, reason: "NotFound", message: /namespaces "nope" not found/ },
+    ];
+    for (const t of cases) {
+      it(`answers ${t.code} ${t.reason} for ${t.name}`, async () => {
+        const before = await count();
+        const r = await c.api(t.method ?? "POST", t.path ?? path, t.body, { "Content-Type": t.type ?? "application/json" });
+        expect(r.status).toBe(t.code);
+        const status = JSON.parse(r.body);
+        expect(status).toMatchObject({ kind: "Status", apiVersion: "v1", status: "Failure", reason: t.reason, code: t.code });
+        if (t.message) expect(status.message).toMatch(t.message);
+        expect(await count()).toBe(before);
+      });
+    }
+
+    it("answers 409 Conflict for a stale resourceVersion and keeps the newer object", async () => {
+      const created = JSON.parse((await c.api("POST", path, JSON.stringify({ metadata: { name: "stale" }, data: { v: "1" } }))).body);
+      await c.api("PUT", `${path}/stale`, JSON.stringify({ ...created, data: { v: "2" } }));
+      const r = await c.api("PUT", `${path}/stale`, JSON.stringify({ ...created, data: { v: "3" } }));
+      expect(r.status).toBe(409);
+      expect(JSON.parse(r.body).message).toBe('Operation cannot be fulfilled on configmaps "stale": the object has been modified; please apply your changes to the latest version and try again');
+      expect(JSON.parse((await c.api("GET", `${path}/stale`)).body).data.v).toBe("2");
+    });
+  });
+
+  it("serves health, version and metrics", async () => {
+    expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
+    expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });
+    const metrics = (await c.api("GET", "/metrics")).body;
+    expect(metrics).toMatch(/apiserver_request_total\{[^}]*verb="GET"[^}]*\} \d+/);
+    expect(metrics).toContain("apiserver_request_duration_seconds_bucket");
+    expect(metrics).toMatch(/etcd_request_duration_seconds_count\{operation="create",type="configmaps"\} \d+/);
+  });
+});
+
+describe.skipIf(kubectlMissing)("durability", () => {
+  it("keeps every write answered 2xx through a SIGKILL, and the revision keeps growing", async () => {
+    const dir = tempDir("kitbash-durable-");
+    let c = await startCluster(dir, ["--profile", "control-plane"]);
+    const acked: string[] = [];
+    let lastRV = 0;
+    let stop = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const name = `w${w}-${i}`;
+        try {
+          const r = await c.api("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ metadata: { name } }));
+          if (r.status === 201) {
+            acked.push(name);
+            lastRV = Math.max(lastRV, Number(JSON.parse(r.body).metadata.resourceVersion));
+          }
+        } catch {
+          return; // the server died mid-request: that write was never answered
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+    await new Promise((r) => setTimeout(r, 1500));
+    await c.stop("SIGKILL");
+    stop = true;
+    await Promise.all(writers);
+    expect(acked.length).toBeGreaterThan(50);
+    c = await startCluster(dir, ["--profile", "control-plane"]);
+    try {
+      const list = JSON.parse((await c.api("GET", "/api/v1/namespaces/default/configmaps")).body);
+      const present = new Set(list.items.map((i: any) => i.metadata.name));
+      expect(acked.filter((n) => !present.has(n))).toEqual([]);
+      const after = JSON.parse((await c.api("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ metadata: { name: "after-restart" } }))).body);
+      expect(Number(after.metadata.resourceVersion)).toBeGreaterThan(lastRV);
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+});
+
+
