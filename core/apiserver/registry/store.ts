@@ -127,7 +127,9 @@ export class ResourceStore {
     if (!q.continue && !limit && (q.resourceVersion === "0" || q.resourceVersion === undefined || q.resourceVersion === "")) {
       if (q.resourceVersion === "0" || (await this.cacheIsCurrent())) {
         const { items, revision } = this.cache.list(match);
-        return { items: items.map((o) => this.withTypeMeta(structuredClone(o))), resourceVersion: String(revision) };
+        // Cached objects are shared: a shallow copy carries the served type without cloning the rest.
+        const typeMeta = { apiVersion: apiVersionOf(this.res), kind: this.res.kind };
+        return { items: items.map((o) => ({ ...o, ...typeMeta }) as KubeObj), resourceVersion: String(revision) };
       }
     }
     let revision: number | undefined;

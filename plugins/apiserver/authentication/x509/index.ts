@@ -1,7 +1,7 @@
 import { definePlugin } from "../../../../core/kernel/define-plugin.js";
 import { ApiServer } from "../../../../core/apiserver/points.js";
 import type { Authenticator } from "../../../../core/apiserver/chains.js";
-import { identityFromCertificate } from "../../../../core/pki/index.js";
+import { identityFromCertificate } from "../../../../core/pki/identity.js";
 
 /**
  * Upstream's x509 client-certificate authenticator: a certificate the TLS layer

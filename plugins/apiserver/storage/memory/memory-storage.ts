@@ -1,167 +1,236 @@
 import { StorageError, type KeyValue, type ListOptions, type ListResult, type Storage, type WatchCallbacks, type WatchEvent, type WatchHandle, type WriteResult } from "../../../../core/apiserver/storage.js";
+import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
+import type { MemoryStorageArgs as MemoryStorageArgsInput } from "../../../../schemas/generated/plugins/apiserver/memory.args.js";
+import { WatchFanout } from "./watch-fanout.js";
 
-export interface MemoryStorageArgs {
-  compactionIntervalSeconds: number;
-  compactionKeepRevisions: number;
-}
+/** The args once the schema has filled in its defaults. */
+export type MemoryStorageArgs = Required<MemoryStorageArgsInput>;
 
+/** One version of a key; `kv` is undefined for the deletion at `revision`. */
 interface Version {
-  kv: KeyValue | undefined; // undefined: deleted at `rev`
-  rev: number;
-}
-
-interface Watcher {
-  prefix: string;
-  cb: WatchCallbacks;
+  revision: number;
+  kv: KeyValue | undefined;
 }
 
 /**
- * An in-memory revisioned store with etcd's semantics: every key keeps its versions
- * since the last compaction, so lists can read an older revision and watches can
- * replay. For tests and throwaway clusters; nothing survives a restart.
+ * An in-memory revisioned store with etcd's semantics: one global revision, every
+ * key's versions since the last compaction (so lists read older snapshots for
+ * paging), an event history for watches that start in the past, and compaction.
+ * For tests and throwaway clusters; nothing survives the process.
  */
 export class MemoryStorage implements Storage {
-  private rev = 0;
+  private revision = 0;
   private compacted = 0;
-  private readonly history = new Map<string, Version[]>();
-  private sortedKeys: string[] | undefined = [];
-  private readonly log: WatchEvent[] = [];
-  private readonly watchers = new Set<Watcher>();
-  private timer: NodeJS.Timeout | undefined;
+  /** Versions per key, oldest first, since the last compaction. */
+  private readonly versions = new Map<string, Version[]>();
+  /** Every key of `versions`, sorted, for prefix ranges. */
+  private keys: string[] = [];
+  /** Every event after the compacted revision, in revision order. */
+  private history: WatchEvent[] = [];
+  private readonly watches: WatchFanout;
+  private compactor: NodeJS.Timeout | undefined;
+  /** The revision at the previous compaction tick; the next tick compacts up to it. */
+  private lastTickRevision = 0;
+  private stopped = false;
 
-  constructor(private readonly args: MemoryStorageArgs) {}
+  constructor(
+    private readonly args: MemoryStorageArgs,
+    private readonly handle: Pick<ApiServerHandle, "logger">,
+  ) {
+    this.watches = new WatchFanout(handle.logger);
+  }
 
   start(): void {
+    this.watches.reportProgressEvery(this.args.watchProgressIntervalMs, () => this.revision);
     if (this.args.compactionIntervalSeconds > 0) {
-      this.timer = setInterval(() => void this.compact(this.rev - this.args.compactionKeepRevisions), this.args.compactionIntervalSeconds * 1000);
-      this.timer.unref();
+      this.lastTickRevision = this.revision;
+      this.compactor = setInterval(() => this.compactOnTick(), this.args.compactionIntervalSeconds * 1000);
+      this.compactor.unref();
     }
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    for (const w of this.watchers) w.cb.onError(new StorageError("unavailable", "storage stopped"));
-    this.watchers.clear();
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.compactor);
+    this.watches.end(new StorageError("unavailable", "the memory storage stopped"));
   }
 
   async currentRevision(): Promise<number> {
-    return this.rev;
+    this.ensureRunning();
+    return this.revision;
   }
 
   async compactedRevision(): Promise<number> {
+    this.ensureRunning();
     return this.compacted;
   }
 
-  private at(key: string, revision?: number): KeyValue | undefined {
-    const versions = this.history.get(key);
-    if (!versions) return undefined;
-    if (!revision) return versions[versions.length - 1]!.kv;
-    for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.rev <= revision) return versions[i]!.kv;
-    return undefined;
-  }
-
   async get(key: string): Promise<KeyValue | undefined> {
-    return this.at(key);
-  }
-
-  private keys(): string[] {
-    this.sortedKeys ??= [...this.history.keys()].sort();
-    return this.sortedKeys;
+    this.ensureRunning();
+    return this.latest(key);
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    const revision = opts.revision || this.rev;
-    if (opts.revision && opts.revision < this.compacted) throw new StorageError("compacted", `required revision ${opts.revision} has been compacted`, this.compacted);
+    this.ensureRunning();
+    const revision = this.readRevision(opts.revision);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const kvs: KeyValue[] = [];
-    let more = false;
     let remaining = 0;
-    for (const key of this.keys()) {
-      if (!key.startsWith(prefix) || (opts.after !== undefined && key <= opts.after)) continue;
+    for (let i = this.firstIndex(prefix, opts.after); i < this.keys.length; i++) {
+      const key = this.keys[i]!;
+      if (!key.startsWith(prefix)) break;
       const kv = this.at(key, revision);
       if (!kv) continue;
-      if (opts.limit && kvs.length >= opts.limit) {
-        more = true;
-        remaining++;
-        continue;
-      }
-      kvs.push(kv);
+      if (limit && kvs.length === limit) remaining++;
+      else kvs.push(kv);
     }
-    return { kvs, revision, more, ...(more ? { remaining } : {}) };
+    return remaining ? { kvs, revision, more: true, remaining } : { kvs, revision, more: false };
   }
 
   async count(prefix: string): Promise<number> {
-    return (await this.list(prefix)).kvs.length;
-  }
-
-  private write(key: string, kv: KeyValue | undefined, prev: KeyValue | undefined): void {
-    let versions = this.history.get(key);
-    if (!versions) {
-      this.history.set(key, (versions = []));
-      this.sortedKeys = undefined;
-    }
-    versions.push({ kv, rev: this.rev });
-    const ev: WatchEvent = kv ? { type: "put", kv, ...(prev ? { prev } : {}) } : { type: "delete", kv: { ...prev!, modRevision: this.rev }, prev: prev! };
-    this.log.push(ev);
-    for (const w of this.watchers) if (key.startsWith(w.prefix)) w.cb.onEvents([ev]);
+    this.ensureRunning();
+    let n = 0;
+    for (let i = this.firstIndex(prefix); i < this.keys.length && this.keys[i]!.startsWith(prefix); i++) if (this.latest(this.keys[i]!)) n++;
+    return n;
   }
 
   async create(key: string, value: string): Promise<WriteResult> {
-    const current = this.at(key);
+    this.ensureRunning();
+    const current = this.latest(key);
     if (current) return { ok: false, reason: "exists", current };
-    this.rev++;
-    const kv = { key, value, createRevision: this.rev, modRevision: this.rev };
-    this.write(key, kv, undefined);
+    const revision = ++this.revision;
+    const kv = Object.freeze({ key, value, createRevision: revision, modRevision: revision });
+    this.record(key, kv, { type: "put", kv });
     return { ok: true, kv };
   }
 
-  async update(key: string, value: string, expected?: number): Promise<WriteResult> {
-    const current = this.at(key);
-    if (!current) return { ok: false, reason: "not-found" };
-    if (expected !== undefined && current.modRevision !== expected) return { ok: false, reason: "conflict", current };
-    this.rev++;
-    const kv = { key, value, createRevision: current.createRevision, modRevision: this.rev };
-    this.write(key, kv, current);
-    return { ok: true, kv, prev: current };
+  async update(key: string, value: string, expectedModRevision?: number): Promise<WriteResult> {
+    this.ensureRunning();
+    const prev = this.latest(key);
+    if (!prev) return { ok: false, reason: "not-found" };
+    if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) return { ok: false, reason: "conflict", current: prev };
+    const kv = Object.freeze({ key, value, createRevision: prev.createRevision, modRevision: ++this.revision });
+    this.record(key, kv, { type: "put", kv, prev });
+    return { ok: true, kv, prev };
   }
 
-  async delete(key: string, expected?: number): Promise<WriteResult> {
-    const current = this.at(key);
-    if (!current) return { ok: false, reason: "not-found" };
-    if (expected !== undefined && current.modRevision !== expected) return { ok: false, reason: "conflict", current };
-    this.rev++;
-    this.write(key, undefined, current);
-    return { ok: true, kv: { ...current, modRevision: this.rev }, prev: current };
+  async delete(key: string, expectedModRevision?: number): Promise<WriteResult> {
+    this.ensureRunning();
+    const prev = this.latest(key);
+    if (!prev) return { ok: false, reason: "not-found" };
+    if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) return { ok: false, reason: "conflict", current: prev };
+    const kv = Object.freeze({ ...prev, modRevision: ++this.revision });
+    this.record(key, undefined, { type: "delete", kv, prev });
+    return { ok: true, kv, prev };
   }
 
   watch(prefix: string, fromRevision: number, cb: WatchCallbacks): WatchHandle {
-    const w: Watcher = { prefix, cb };
-    if (fromRevision && fromRevision < this.compacted) {
-      queueMicrotask(() => cb.onError(new StorageError("compacted", `required revision ${fromRevision} has been compacted`, this.compacted)));
-      return { close: () => undefined };
-    }
-    // Replay what the log holds after fromRevision, then go live: both happen in this tick, so nothing is missed.
-    const replay = fromRevision ? this.log.filter((e) => e.kv.modRevision > fromRevision && e.kv.key.startsWith(prefix)) : [];
-    if (replay.length) cb.onEvents(replay);
-    this.watchers.add(w);
-    return { close: () => void this.watchers.delete(w) };
+    if (this.stopped) return this.watches.refuse(cb, new StorageError("unavailable", "the memory storage stopped"));
+    if (fromRevision && fromRevision < this.compacted) return this.watches.refuse(cb, compactedError(fromRevision, this.compacted));
+    const w = this.watches.open(prefix, fromRevision || this.revision, cb);
+    if (fromRevision && fromRevision < this.revision) w.offer(this.history.slice(this.firstEventAfter(fromRevision)));
+    return w;
   }
 
   async compact(revision: number): Promise<void> {
-    if (revision <= this.compacted) return;
-    const upTo = Math.min(revision, this.rev);
-    for (const [key, versions] of this.history) {
-      // Keep the newest version at or below upTo (it is still visible) and everything after.
-      let keepFrom = 0;
-      for (let i = 0; i < versions.length; i++) if (versions[i]!.rev <= upTo) keepFrom = i;
-      const kept = versions.slice(keepFrom);
-      if (kept.length === 1 && kept[0]!.kv === undefined) {
-        this.history.delete(key);
-        this.sortedKeys = undefined;
-      } else this.history.set(key, kept);
+    this.ensureRunning();
+    const upTo = Math.min(revision, this.revision);
+    if (upTo <= this.compacted) return;
+    let keysDropped = false;
+    for (const [key, versions] of this.versions) {
+      // The newest version at or below upTo is what reads at upTo see; older ones go.
+      let keep = versions.length - 1;
+      while (keep > 0 && versions[keep]!.revision > upTo) keep--;
+      if (keep > 0) versions.splice(0, keep);
+      // A deletion at or below upTo hides nothing any more.
+      if (versions[0]!.kv === undefined && versions[0]!.revision <= upTo) versions.shift();
+      if (!versions.length) {
+        this.versions.delete(key);
+        keysDropped = true;
+      }
     }
-    let drop = 0;
-    while (drop < this.log.length && this.log[drop]!.kv.modRevision <= upTo) drop++;
-    this.log.splice(0, drop);
+    if (keysDropped) this.keys = this.keys.filter((k) => this.versions.has(k));
+    this.history = this.history.slice(this.firstEventAfter(upTo));
     this.compacted = upTo;
   }
+
+  /**
+   * Upstream's cadence: each tick compacts to the revision seen one tick earlier, so
+   * a full interval of history always remains, and never the newest `compactionKeepRevisions`.
+   */
+  private compactOnTick(): void {
+    const target = Math.min(this.lastTickRevision, this.revision - this.args.compactionKeepRevisions);
+    this.lastTickRevision = this.revision;
+    if (target > this.compacted) {
+      this.compact(target).catch((err) => this.handle.logger.error({ err }, "compaction failed"));
+      this.handle.logger.debug({ revision: target }, "compacted");
+    }
+  }
+
+  private ensureRunning(): void {
+    if (this.stopped) throw new StorageError("unavailable", "the memory storage stopped");
+  }
+
+  /** The revision a read at `requested` sees; older than compacted or newer than current fails. */
+  private readRevision(requested: number | undefined): number {
+    if (!requested) return this.revision;
+    if (requested < this.compacted) throw compactedError(requested, this.compacted);
+    if (requested > this.revision) throw new StorageError("too-large", `revision ${requested} is newer than the current revision ${this.revision}`);
+    return requested;
+  }
+
+  private latest(key: string): KeyValue | undefined {
+    const versions = this.versions.get(key);
+    return versions?.[versions.length - 1]!.kv;
+  }
+
+  private at(key: string, revision: number): KeyValue | undefined {
+    const versions = this.versions.get(key)!;
+    for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.revision <= revision) return versions[i]!.kv;
+    return undefined;
+  }
+
+  private record(key: string, kv: KeyValue | undefined, ev: WatchEvent): void {
+    let versions = this.versions.get(key);
+    if (!versions) {
+      this.versions.set(key, (versions = []));
+      this.keys.splice(lowerBound(this.keys, key), 0, key);
+    }
+    versions.push({ revision: ev.kv.modRevision, kv });
+    this.history.push(ev);
+    this.watches.publish([ev]);
+  }
+
+  /** Index of the first key under `prefix` that is greater than `after`. */
+  private firstIndex(prefix: string, after?: string): number {
+    // The smallest string greater than `after` is `after` + NUL.
+    return lowerBound(this.keys, after !== undefined && after >= prefix ? after + "\0" : prefix);
+  }
+
+  private firstEventAfter(revision: number): number {
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.kv.modRevision <= revision) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+function lowerBound(sorted: readonly string[], s: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function compactedError(requested: number, compacted: number): StorageError {
+  return new StorageError("compacted", `required revision ${requested} has been compacted (compacted revision ${compacted})`, compacted);
 }
