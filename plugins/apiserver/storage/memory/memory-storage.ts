@@ -19,7 +19,8 @@ interface Version {
  * For tests and throwaway clusters; nothing survives the process.
  */
 export class MemoryStorage implements Storage {
-  private revision = 0;
+  /** Like etcd, an empty store is at revision 1, so a watch from a list's revision never means "from now". */
+  private revision = 1;
   private compacted = 0;
   /** Versions per key, oldest first, since the last compaction. */
   private readonly versions = new Map<string, Version[]>();

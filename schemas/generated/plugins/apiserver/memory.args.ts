@@ -2,11 +2,15 @@
 
 export interface MemoryStorageArgs {
   /**
-   * How often history is compacted; 0 turns periodic compaction off
+   * How often history is compacted, each time up to the revision seen one interval earlier (kube-apiserver's cadence); 0 turns periodic compaction off
    */
   compactionIntervalSeconds?: number;
   /**
-   * Revisions of history kept behind the newest at each compaction
+   * Revisions of history periodic compaction always leaves behind the newest
    */
   compactionKeepRevisions?: number;
+  /**
+   * How often a quiet watch is told the current revision (etcd's progress notifications); 0 turns them off
+   */
+  watchProgressIntervalMs?: number;
 }
