@@ -6,14 +6,17 @@ import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
 import schema from "../../../../schemas/plugins/apiserver/sqlite.args.schema.json" with { type: "json" };
 import type { SqliteStorageArgs } from "./sqlite-storage.js";
 
-export default definePlugin<SqliteStorageArgs, ApiServerHandle, Storage>({
+export const sqlitePlugin = definePlugin<SqliteStorageArgs, ApiServerHandle, Storage>({
   name: "sqlite",
   serves: [ApiServer.storage],
   args: schema as JsonSchema,
-  description: "The embedded default: etcd semantics on one SQLite file (WAL, durable commits)",
-  upstream: "etcd v3 semantics as kine maps them onto SQL (k3s)",
+  description: "The embedded default: etcd semantics on one SQLite file (WAL, group commits answered once on disk)",
+  upstream: "etcd v3 semantics as kine maps them onto SQL (k3s); kube-apiserver's 5-minute compaction",
+  // better-sqlite3 loads only when a profile builds this plugin.
   create: async (args, handle) => {
     const { SqliteStorage } = await import("./sqlite-storage.js");
     return new SqliteStorage(args, handle);
   },
 });
+
+export default sqlitePlugin;

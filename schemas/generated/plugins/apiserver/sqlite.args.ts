@@ -2,19 +2,23 @@
 
 export interface SqliteStorageArgs {
   /**
-   * Database file; relative paths are relative to the data dir (default state.db there)
+   * The database file; a relative path is taken from the data dir. Default: state.db in the data dir
    */
   path?: string;
   /**
-   * How often superseded rows are compacted; 0 turns it off
+   * How often superseded rows are deleted, each time up to the revision seen one interval earlier (kube-apiserver's cadence); 0 turns periodic compaction off
    */
   compactionIntervalSeconds?: number;
   /**
-   * Revisions of history kept behind the newest at each compaction
+   * Revisions of history periodic compaction always leaves behind the newest (kine keeps 1000)
    */
   compactionKeepRevisions?: number;
   /**
-   * FULL: a write is answered only once it is on disk
+   * How long opening the file waits for a lock another process holds before failing
    */
-  synchronous?: "FULL" | "NORMAL";
+  busyTimeoutMs?: number;
+  /**
+   * How often a quiet watch is told the current revision (etcd's progress notifications); 0 turns them off
+   */
+  watchProgressIntervalMs?: number;
 }
