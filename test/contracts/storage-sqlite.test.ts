@@ -1,15 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import sqlite from "../../plugins/apiserver/storage/sqlite/index.js";
 import type { Storage } from "../../core/apiserver/storage.js";
+import { validateAgainst } from "../../core/kernel/validate-args.js";
 import { runStorageContract } from "./storage.contract.js";
 import { fakeApiServerHandle } from "../support/fake-handle.js";
+import { tempDir } from "../support/temp.js";
 
 runStorageContract("sqlite", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "kitbash-sqlite-"));
+  const dir = tempDir("kitbash-sqlite-");
+  // The kernel's path: the schema fills in defaults, then create.
+  const args = { compactionIntervalSeconds: 0, watchProgressIntervalMs: 20 };
+  if (validateAgainst(sqlite.args!, args).length) throw new Error("sqlite args do not validate");
   const open = async () => {
-    const s = await sqlite.create({ compactionIntervalSeconds: 0, compactionKeepRevisions: 0, synchronous: "FULL" }, fakeApiServerHandle(dir));
+    const s = await sqlite.create(args as Parameters<typeof sqlite.create>[0], fakeApiServerHandle(dir));
     await s.start?.(new AbortController().signal);
     return s;
   };
@@ -21,9 +23,7 @@ runStorageContract("sqlite", async () => {
       store = await open();
       return store;
     },
-    cleanup: async () => {
-      await store.stop?.();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    // tempDir removes the folder after the test.
+    cleanup: async () => void (await store.stop?.()),
   };
 });
