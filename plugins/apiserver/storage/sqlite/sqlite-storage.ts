@@ -13,7 +13,7 @@ export type SqliteStorageArgs = Required<Omit<SqliteStorageArgsInput, "path">> &
 /** Writes in one group commit at most; the rest wait for the next one. */
 const MAX_BATCH = 1000;
 /** Revisions one compaction transaction covers, so compaction never holds the loop long. */
-const COMPACT_STEP = 10_000;
+const COMPACT_STEP = 2000;
 /** Events a replaying watch reads per offer. */
 const REPLAY_CHUNK = 1000;
 
