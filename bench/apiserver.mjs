@@ -113,8 +113,12 @@ async function watchLatency(s, watchers) {
 async function rawStorage(root, backend) {
   const { default: manifest } = await import(pathToFileURL(join(root, "dist", "plugins", "apiserver", "storage", backend, "index.js")).href);
   const dir = mkdtempSync(join(tmpdir(), `kitbash-raw-${backend}-`));
-  const args = backend === "sqlite" ? { compactionIntervalSeconds: 0, compactionKeepRevisions: 1000, synchronous: "FULL" } : { compactionIntervalSeconds: 0, compactionKeepRevisions: 1000 };
-  const store = await manifest.create(args, { dataDir: dir });
+  const { validateAgainst } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "validate-args.js")).href);
+  const { silentLogger } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "logging.js")).href);
+  const { createRootMetrics } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "metrics.js")).href);
+  const args = { compactionIntervalSeconds: 0 };
+  validateAgainst(manifest.args, args); // the defaults a profile would give it
+  const store = await manifest.create(args, { dataDir: dir, pluginDir: dir, logger: silentLogger(), metrics: createRootMetrics(), entries: () => [] });
   await store.start?.(new AbortController().signal);
   const N = 5000;
   let t = process.hrtime.bigint();

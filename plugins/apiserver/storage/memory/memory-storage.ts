@@ -1,7 +1,7 @@
 import { StorageError, type KeyValue, type ListOptions, type ListResult, type Storage, type WatchCallbacks, type WatchEvent, type WatchHandle, type WriteResult } from "../../../../core/apiserver/storage.js";
 import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
 import type { MemoryStorageArgs as MemoryStorageArgsInput } from "../../../../schemas/generated/plugins/apiserver/memory.args.js";
-import { WatchFanout } from "./watch-fanout.js";
+import { WatchFanout } from "../../../../core/apiserver/storage-watch-fanout.js";
 
 /** The args once the schema has filled in its defaults. */
 export type MemoryStorageArgs = Required<MemoryStorageArgsInput>;

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { StorageError, type KeyValue, type ListOptions, type ListResult, type Storage, type WatchCallbacks, type WatchEvent, type WatchHandle, type WriteResult } from "../../../../core/apiserver/storage.js";
 import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
 import type { SqliteStorageArgs as SqliteStorageArgsInput } from "../../../../schemas/generated/plugins/apiserver/sqlite.args.js";
-import { WatchFanout } from "./watch-fanout.js";
+import { WatchFanout } from "../../../../core/apiserver/storage-watch-fanout.js";
 import { openStatements, prefixRange, type LatestRow, type Statements } from "./statements.js";
 
 /** The args once the schema has filled in its defaults (`path` has none). */

@@ -21,11 +21,6 @@ describe("sqlite storage plugin", () => {
     expect(file.additionalProperties).toBe(false);
   });
 
-  it("keeps its copy of the watch fan-out identical to the memory plugin's", () => {
-    const copy = (plugin: string) => readFileSync(join(packageRoot(), "plugins/apiserver/storage", plugin, "watch-fanout.ts"), "utf8");
-    expect(copy("sqlite")).toBe(copy("memory"));
-  });
-
   it("fills in upstream's defaults for empty args", () => {
     const args = {};
     expect(validateAgainst(sqlite.args!, args)).toEqual([]);

@@ -1,7 +1,7 @@
-import type { Logger } from "../../../../core/kernel/logging.js";
-import type { StorageError, WatchCallbacks, WatchEvent, WatchHandle } from "../../../../core/apiserver/storage.js";
+import type { Logger } from "../kernel/logging.js";
+import type { StorageError, WatchCallbacks, WatchEvent, WatchHandle } from "./storage.js";
 
-// A copy of this file lives in each storage plugin folder, since plugin folders do not import each other.
+// Shared by storage plugins, which may not import each other: core is their common ground.
 
 type Delivery = { events: WatchEvent[] } | { progress: number } | { error: StorageError };
 
