@@ -132,6 +132,41 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     });
   });
 
+  it("serves a CustomResourceDefinition's resource as soon as it is created, checked by its schema", async () => {
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "widgets.acme.example" },
+      spec: {
+        group: "acme.example",
+        scope: "Namespaced",
+        names: { plural: "widgets", singular: "widget", kind: "Widget", shortNames: ["wg"] },
+        versions: [
+          {
+            name: "v1",
+            served: true,
+            storage: true,
+            subresources: { status: {}, scale: { specReplicasPath: ".spec.size", statusReplicasPath: ".status.size" } },
+            schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { size: { type: "integer", minimum: 0 }, color: { type: "string" } } }, status: { type: "object", properties: { size: { type: "integer" } } } } } },
+          },
+        ],
+      },
+    };
+    // Client-side validation needs the OpenAPI documents the kubectl-compatibility work serves.
+    const made = await c.kubectl(["create", "--validate=false", "-f", "-"], { input: JSON.stringify(crd) });
+    expect(made.stdout).toBe("customresourcedefinition.apiextensions.k8s.io/widgets.acme.example created\n");
+    const w = { apiVersion: "acme.example/v1", kind: "Widget", metadata: { name: "w1", namespace: "default" }, spec: { size: 2, color: "red", bogus: true } };
+    expect((await c.kubectl(["create", "--validate=false", "-f", "-"], { input: JSON.stringify(w) })).stdout).toBe("widget.acme.example/w1 created\n");
+    const got = JSON.parse((await c.kubectl(["get", "wg", "w1", "-o", "json"])).stdout);
+    expect(got.spec).toEqual({ size: 2, color: "red" });
+    const bad = await c.api("POST", "/apis/acme.example/v1/namespaces/default/widgets", JSON.stringify({ ...w, metadata: { name: "w2" }, spec: { size: -1 } }));
+    expect(bad.status).toBe(422);
+    expect(JSON.parse(bad.body).message).toContain("spec.size");
+    const scaled = await c.kubectl(["scale", "widget/w1", "--replicas=5"]);
+    expect(scaled.stdout).toBe("widget.acme.example/w1 scaled\n");
+    expect(JSON.parse((await c.api("GET", "/apis/acme.example/v1/namespaces/default/widgets/w1")).body).spec.size).toBe(5);
+  });
+
   it("serves health, version and metrics", async () => {
     expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
     expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });

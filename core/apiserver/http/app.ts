@@ -50,7 +50,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
   const started = process.hrtime.bigint();
   let code = 500;
   try {
-    const peer = (req.socket as TLSSocket).authorized ? (req.socket as TLSSocket).getPeerCertificate?.() : undefined;
+    const peer = peerCertificate(req.socket as TLSSocket);
     let user: UserInfo;
     try {
       user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
@@ -84,6 +84,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       ctx.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
+}
+
+const peers = new WeakMap<TLSSocket, ReturnType<TLSSocket["getPeerCertificate"]> | undefined>();
+
+/** The verified client certificate of a connection, read once per connection rather than per request. */
+function peerCertificate(socket: TLSSocket): ReturnType<TLSSocket["getPeerCertificate"]> | undefined {
+  if (!socket.authorized) return undefined;
+  if (!peers.has(socket)) peers.set(socket, socket.getPeerCertificate?.());
+  return peers.get(socket);
 }
 
 function upstreamVerb(v: string): string {
