@@ -56,7 +56,10 @@ export function serviceStrategy(ips: RangeAllocator, ports: RangeAllocator): Str
   const owner = (svc: KubeObj) => `${svc.metadata.namespace}/${svc.metadata.name}`;
   return {
     nameRule: "label",
-    prepareForCreate: (svc) => defaults(svc),
+    prepareForCreate(svc) {
+      defaults(svc);
+      svc.status = { loadBalancer: {} };
+    },
     prepareForUpdate(svc, old) {
       defaults(svc);
       // Allocated values survive an update that leaves them out (kubectl apply does).
@@ -84,7 +87,7 @@ export function serviceStrategy(ips: RangeAllocator, ports: RangeAllocator): Str
       };
       const spec = svc.spec;
       const oldIP = old && needsClusterIP(old) ? old.spec?.clusterIP : undefined;
-      if (needsClusterIP(svc) && spec.clusterIP !== oldIP) {
+      if (needsClusterIP(svc) && (!spec.clusterIP || spec.clusterIP !== oldIP)) {
         if (spec.clusterIP) {
           if (!ips.contains(spec.clusterIP)) {
             throw invalidService(svc, [fieldInvalid("spec.clusterIPs", [spec.clusterIP], "failed to allocate IP " + spec.clusterIP + ": provided IP is not in the valid range. The range of valid IPs is the service CIDR")]);
