@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { hasKubectl, startCluster, type Cluster } from "../support/cluster.js";
 import { tempDir } from "../support/temp.js";
+import { partAvailable } from "../support/parts.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 
-const kubectlMissing = !hasKubectl();
-if (kubectlMissing) console.log("skipping kubectl end-to-end tests: kubectl is not on PATH (the image ships it)");
+const kubectlMissing = !partAvailable("kubectl", hasKubectl(), "the machine image (kubectl v1.32 on PATH)");
 
 describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane profile)", () => {
   let c: Cluster;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { hasKubectl, startCluster } from "../support/cluster.js";
 import { tempDir } from "../support/temp.js";
+import { partAvailable } from "../support/parts.js";
 
 const svc = (name: string, spec: Record<string, unknown> = {}) => JSON.stringify({ metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
 
-describe.skipIf(!hasKubectl())("Service IP and node port allocation", () => {
+describe.skipIf(!partAvailable("kubectl", hasKubectl(), "the machine image (kubectl v1.32 on PATH)"))("Service IP and node port allocation", () => {
   it("never hands out an IP or port twice, across a restart, and releases them on delete", async () => {
     const dir = tempDir("kitbash-alloc-");
     const path = "/api/v1/namespaces/default/services";
