@@ -167,6 +167,21 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     expect(JSON.parse((await c.api("GET", "/apis/acme.example/v1/namespaces/default/widgets/w1")).body).spec.size).toBe(5);
   });
 
+  it("answers aggregated discovery in the form kubectl asks for first, and legacy discovery otherwise", async () => {
+    const accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+    const agg = await c.api("GET", "/apis", undefined, { Accept: accept });
+    expect(agg.headers["content-type"]).toBe("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+    const apps = JSON.parse(agg.body).items.find((g: any) => g.metadata.name === "apps");
+    const deploy = apps.versions[0].resources.find((r: any) => r.resource === "deployments");
+    expect(deploy).toMatchObject({ scope: "Namespaced", singularResource: "deployment", shortNames: ["deploy"], categories: ["all"], responseKind: { group: "apps", version: "v1", kind: "Deployment" } });
+    expect(deploy.subresources.find((s: any) => s.subresource === "scale").responseKind).toEqual({ group: "autoscaling", version: "v1", kind: "Scale" });
+    const legacy = JSON.parse((await c.api("GET", "/apis", undefined, { Accept: "application/json" })).body);
+    expect(legacy.kind).toBe("APIGroupList");
+    const r = await c.kubectl(["api-resources"]);
+    expect(r.stdout).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    expect(r.stdout).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+  });
+
   it("serves health, version and metrics", async () => {
     expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
     expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });

@@ -10,7 +10,7 @@ import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
-import { apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
+import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
 import type { RequestMetrics } from "./metrics.js";
 
 export interface AppContext extends HandlerContext {
@@ -139,12 +139,15 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.end(text);
     return 200;
   }
-  if (path === "/api") {
-    sendJson(res, 200, apiVersions(ctx.serverAddress()));
-    return 200;
-  }
-  if (path === "/apis") {
-    sendJson(res, 200, apiGroupList(ctx.stores.catalog));
+  if (path === "/api" || path === "/apis") {
+    const aggregated = aggregatedVersion(req.headers.accept);
+    if (aggregated) {
+      const body = JSON.stringify(aggregatedDiscovery(ctx.stores.catalog, path === "/api", aggregated));
+      res.writeHead(200, { "Content-Type": `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`, "Content-Length": String(Buffer.byteLength(body)) });
+      res.end(body);
+      return 200;
+    }
+    sendJson(res, 200, path === "/api" ? apiVersions(ctx.serverAddress()) : apiGroupList(ctx.stores.catalog));
     return 200;
   }
   if (info.prefix === "api" && info.version) {
