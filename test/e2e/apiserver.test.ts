@@ -182,6 +182,24 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     expect(r.stdout).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
   });
 
+  it("prints tables server-side: upstream's columns, -o wide, --show-labels, -A, and watch rows", async () => {
+    await c.kubectl(["create", "namespace", "tables"]);
+    await c.kubectl(["-n", "tables", "create", "configmap", "t1", "--from-literal=a=1", "--from-literal=b=2"]);
+    const ns = await c.kubectl(["get", "namespace", "tables"]);
+    expect(ns.stdout).toMatch(/^NAME\s+STATUS\s+AGE\ntables\s+Active\s+\d+s\n$/);
+    const cm = await c.kubectl(["-n", "tables", "get", "configmaps", "--show-labels"]);
+    expect(cm.stdout).toMatch(/^NAME\s+DATA\s+AGE\s+LABELS\nt1\s+2\s+\d+s\s+<none>\n$/);
+    const svc = await c.kubectl(["get", "services", "-A", "-o", "wide"]);
+    expect(svc.stdout).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR\n/);
+    expect(svc.stdout).toMatch(/\ndefault\s+kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\S+\s+<none>\n/);
+    const watch = c.kubectl(["-n", "tables", "get", "configmaps", "-w", "--request-timeout=4s"]);
+    await new Promise((r) => setTimeout(r, 800));
+    await c.kubectl(["-n", "tables", "create", "configmap", "t2", "--from-literal=a=1"]);
+    const w = await watch;
+    expect(w.stdout.split("\n").filter((l) => l.startsWith("NAME"))).toHaveLength(1);
+    expect(w.stdout).toMatch(/\nt2\s+1\s+\d+s\n/);
+  });
+
   it("serves health, version and metrics", async () => {
     expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
     expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });

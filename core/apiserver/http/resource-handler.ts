@@ -13,6 +13,7 @@ import { applyPatch } from "./patch.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
 import { checkTypes } from "../registry/type-check.js";
+import { toTable, wantsTable, type IncludeObject } from "./table.js";
 
 /**
  * Wrong types are 400 as Go's decoder answers; unknown fields follow fieldValidation:
@@ -59,17 +60,19 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const verbAllowed = served.verbs.includes(info.verb) && !collectionOnly;
   if (!verbAllowed) throw methodNotSupported({ group: served.group, resource: served.plural }, info.verb);
 
+  // kubectl asks for server-side printing with as=Table in the Accept header.
+  const table = wantsTable(req.headers.accept);
+  const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
   switch (info.verb) {
-    case "get":
-      return sendJson(res, 200, await store.get(namespace, info.name!));
+    case "get": {
+      const obj = await store.get(namespace, info.name!);
+      return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
+    }
     case "list": {
       const list = await store.list(namespace, listQuery(query));
-      return sendJson(res, 200, {
-        kind: served.listKind,
-        apiVersion: apiVersionOf(served),
-        metadata: { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) },
-        items: list.items,
-      });
+      const metadata = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) };
+      if (table) return sendJson(res, 200, toTable(served, list.items, metadata, include));
+      return sendJson(res, 200, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata, items: list.items });
     }
     case "watch":
       return serveWatch(
@@ -84,6 +87,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
           ...(query.get("timeoutSeconds") ? { timeoutSeconds: Number(query.get("timeoutSeconds")) } : {}),
         },
         ctx.minRequestTimeoutSeconds,
+        table ? tableEncoder(served, include) : undefined,
       );
     case "create": {
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
@@ -130,6 +134,16 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     default:
       throw methodNotSupported({ group: served.group, resource: served.plural }, info.verb);
   }
+}
+
+/** Watch events as one-row Tables; column definitions travel with the first event only, as upstream sends them. */
+function tableEncoder(served: ServedResource, include: IncludeObject) {
+  let first = true;
+  return (o: Record<string, any>) => {
+    const t = toTable(served, [o as KubeObj], { resourceVersion: o.metadata.resourceVersion }, include, first);
+    first = false;
+    return t;
+  };
 }
 
 async function handleSubresource(

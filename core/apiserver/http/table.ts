@@ -1,0 +1,212 @@
+import type { KubeObj } from "../registry/strategy.js";
+import type { ServedResource } from "../registry/served-resource.js";
+
+interface Column {
+  name: string;
+  type: "string" | "integer" | "number" | "boolean" | "date";
+  format?: string;
+  priority?: number;
+  cell(o: KubeObj, now: number): unknown;
+}
+
+/** Upstream's HumanDuration, the AGE column's form. */
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < -1) return "<invalid>";
+  if (s < 0) return "0s";
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+  if (h < 48) return `${h}h`;
+  if (h < 24 * 8) return h % 24 === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${h % 24}h`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
+  const y = Math.floor(h / 24 / 365);
+  if (y < 8) return `${y}y${Math.floor((h / 24) % 365)}d`;
+  return `${y}y`;
+}
+
+const name: Column = { name: "Name", type: "string", format: "name", cell: (o) => o.metadata.name };
+const age: Column = {
+  name: "Age",
+  type: "string",
+  cell: (o, now) => (o.metadata.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : "<unknown>"),
+};
+const col = (n: string, cell: Column["cell"], extra: Partial<Column> = {}): Column => ({ name: n, type: "string", cell, ...extra });
+const none = (v: unknown) => (v === undefined || v === null || v === "" ? "<none>" : v);
+const selector = (sel: any) =>
+  sel?.matchLabels || sel?.matchExpressions
+    ? Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"
+    : sel
+      ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",")
+      : "<none>";
+
+function podStatus(p: KubeObj): string {
+  if (p.metadata.deletionTimestamp) return "Terminating";
+  const st = p.status ?? {};
+  if (st.reason) return st.reason;
+  for (const c of st.containerStatuses ?? []) {
+    if (c.state?.waiting?.reason) return c.state.waiting.reason;
+    if (c.state?.terminated?.reason && st.phase !== "Succeeded") return c.state.terminated.reason;
+  }
+  if (!p.spec?.nodeName && st.phase === "Pending") return "Pending";
+  return st.phase ?? "Pending";
+}
+
+const ports = (s: KubeObj) => (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
+const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
+const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
+
+/** Upstream's printer columns for the main kinds; NAME and AGE for the rest. */
+const PRINTERS: Record<string, Column[]> = {
+  "/pods": [
+    name,
+    col("Ready", (p) => `${(p.status?.containerStatuses ?? []).filter((c: any) => c.ready).length}/${(p.spec?.containers ?? []).length}`),
+    col("Status", podStatus),
+    col("Restarts", (p) => String((p.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)), { type: "string" }),
+    age,
+    col("IP", (p) => none(p.status?.podIP), { priority: 1 }),
+    col("Node", (p) => none(p.spec?.nodeName), { priority: 1 }),
+    col("Nominated Node", (p) => none(p.status?.nominatedNodeName), { priority: 1 }),
+    col("Readiness Gates", (p) => (p.spec?.readinessGates?.length ? `0/${p.spec.readinessGates.length}` : "<none>"), { priority: 1 }),
+  ],
+  "/namespaces": [name, col("Status", (n) => n.status?.phase ?? "Active"), age],
+  "/configmaps": [name, col("Data", (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: "integer" }), age],
+  "/secrets": [name, col("Type", (s) => s.type ?? "Opaque"), col("Data", (s) => Object.keys(s.data ?? {}).length, { type: "integer" }), age],
+  "/serviceaccounts": [name, col("Secrets", (s) => (s.secrets ?? []).length, { type: "integer" }), age],
+  "/services": [
+    name,
+    col("Type", (s) => s.spec?.type ?? "ClusterIP"),
+    col("Cluster-IP", (s) => none(s.spec?.clusterIP)),
+    col("External-IP", (s) => (s.spec?.type === "ExternalName" ? s.spec.externalName : (s.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip ?? i.hostname).join(",") || (s.spec?.externalIPs ?? []).join(",") || (s.spec?.type === "LoadBalancer" ? "<pending>" : "<none>"))),
+    col("Port(s)", ports),
+    age,
+    col("Selector", (s) => selector(s.spec?.selector), { priority: 1 }),
+  ],
+  "/endpoints": [name, col("Endpoints", (e) => (e.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(",") || "<none>"), age],
+  "/nodes": [
+    name,
+    col("Status", (n) => {
+      const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
+      const s = ready?.status === "True" ? "Ready" : "NotReady";
+      return n.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
+    }),
+    col("Roles", (n) => Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith("node-role.kubernetes.io/")).map((k) => k.slice(24)).join(",") || "<none>"),
+    age,
+    col("Version", (n) => n.status?.nodeInfo?.kubeletVersion ?? ""),
+    col("Internal-IP", (n) => none((n.status?.addresses ?? []).find((a: any) => a.type === "InternalIP")?.address), { priority: 1 }),
+    col("OS-Image", (n) => n.status?.nodeInfo?.osImage ?? "", { priority: 1 }),
+    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion ?? "", { priority: 1 }),
+    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? "", { priority: 1 }),
+  ],
+  "/events": [
+    col("Last Seen", (e, now) => humanDuration(now - Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp))),
+    col("Type", (e) => e.type ?? ""),
+    col("Reason", (e) => e.reason ?? ""),
+    col("Object", (e) => `${String(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`),
+    col("Message", (e) => String(e.message ?? "").trim()),
+  ],
+  "/persistentvolumes": [
+    name,
+    col("Capacity", (p) => p.spec?.capacity?.storage ?? ""),
+    col("Access Modes", (p) => (p.spec?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" })[m] ?? m).join(",")),
+    col("Reclaim Policy", (p) => p.spec?.persistentVolumeReclaimPolicy ?? "Retain"),
+    col("Status", (p) => p.status?.phase ?? "Pending"),
+    col("Claim", (p) => (p.spec?.claimRef ? `${p.spec.claimRef.namespace}/${p.spec.claimRef.name}` : "")),
+    col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
+    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("Reason", (p) => p.status?.reason ?? ""),
+    age,
+  ],
+  "/persistentvolumeclaims": [
+    name,
+    col("Status", (p) => p.status?.phase ?? "Pending"),
+    col("Volume", (p) => p.spec?.volumeName ?? ""),
+    col("Capacity", (p) => p.status?.capacity?.storage ?? ""),
+    col("Access Modes", (p) => (p.status?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" })[m] ?? m).join(",")),
+    col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
+    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    age,
+  ],
+  "apps/deployments": [
+    name,
+    col("Ready", (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`),
+    col("Up-to-date", (d) => d.status?.updatedReplicas ?? 0, { type: "integer" }),
+    col("Available", (d) => d.status?.availableReplicas ?? 0, { type: "integer" }),
+    age,
+    col("Containers", (d) => containers(d.spec), { priority: 1 }),
+    col("Images", (d) => images(d.spec), { priority: 1 }),
+    col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
+  ],
+  "apps/replicasets": [
+    name,
+    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
+    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
+    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
+    age,
+    col("Containers", (r) => containers(r.spec), { priority: 1 }),
+    col("Images", (r) => images(r.spec), { priority: 1 }),
+    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
+  ],
+  "apps/statefulsets": [name, col("Ready", (s) => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`), age, col("Containers", (s) => containers(s.spec), { priority: 1 }), col("Images", (s) => images(s.spec), { priority: 1 })],
+  "apps/daemonsets": [
+    name,
+    col("Desired", (d) => d.status?.desiredNumberScheduled ?? 0, { type: "integer" }),
+    col("Current", (d) => d.status?.currentNumberScheduled ?? 0, { type: "integer" }),
+    col("Ready", (d) => d.status?.numberReady ?? 0, { type: "integer" }),
+    col("Up-to-date", (d) => d.status?.updatedNumberScheduled ?? 0, { type: "integer" }),
+    col("Available", (d) => d.status?.numberAvailable ?? 0, { type: "integer" }),
+    col("Node Selector", (d) => selector(d.spec?.template?.spec?.nodeSelector)),
+    age,
+  ],
+  "batch/jobs": [
+    name,
+    col("Status", (j) => {
+      const conds = j.status?.conditions ?? [];
+      const has = (t: string) => conds.some((c: any) => c.type === t && c.status === "True");
+      return has("Complete") ? "Complete" : has("Failed") ? "Failed" : has("Suspended") ? "Suspended" : "Running";
+    }),
+    col("Completions", (j) => `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`),
+    col("Duration", (j, now) => (j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : now) - Date.parse(j.status.startTime)) : "")),
+    age,
+    col("Containers", (j) => containers(j.spec), { priority: 1 }),
+    col("Images", (j) => images(j.spec), { priority: 1 }),
+  ],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => String(c.spec?.suspend ?? false)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+};
+
+const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
+
+/** Whether the Accept header asks for a meta.k8s.io Table (v1 or v1beta1). */
+export function wantsTable(accept: string | undefined): boolean {
+  return (accept ?? "").split(",").some((p) => {
+    const params = p.split(";").map((x) => x.trim());
+    return params[0] === "application/json" && params.includes("as=Table") && params.includes("g=meta.k8s.io");
+  });
+}
+
+function columnsFor(res: ServedResource): Column[] {
+  return PRINTERS[`${res.group}/${res.plural}`] ?? DEFAULT;
+}
+
+export type IncludeObject = "None" | "Metadata" | "Object";
+
+/** Upstream's server-side printing: column definitions and one row per object. */
+export function toTable(res: ServedResource, items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns = true): Record<string, unknown> {
+  const cols = columnsFor(res);
+  const now = Date.now();
+  return {
+    kind: "Table",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: meta,
+    ...(withColumns ? { columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? "", description: "", priority: c.priority ?? 0 })) } : { columnDefinitions: null }),
+    rows: items.map((o) => ({
+      cells: cols.map((c) => c.cell(o, now)),
+      ...(include === "None"
+        ? {}
+        : { object: include === "Object" ? o : { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata } }),
+    })),
+  };
+}
