@@ -222,6 +222,28 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     expect(real.status).toBe(201);
   });
 
+  it("serves OpenAPI v3 so kubectl apply, create -f and explain work with server-side validation", async () => {
+    const deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n";
+    const applied = await c.kubectl(["apply", "-f", "-"], { input: deploy });
+    expect(applied.stderr).toBe("");
+    expect(applied.stdout).toBe("deployment.apps/web created\n");
+    const got = JSON.parse((await c.kubectl(["get", "deployment", "web", "-o", "json"])).stdout);
+    expect(got.spec).toMatchObject({ replicas: 2, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } } });
+    expect(got.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]).toContain('"replicas":2');
+    const strict = await c.kubectl(["create", "-f", "-"], { input: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: strict}\nbogus: 1\n" });
+    expect(strict.stderr).toContain('strict decoding error: unknown field "bogus"');
+    const explain = await c.kubectl(["explain", "deployment.spec.replicas"]);
+    expect(explain.stdout).toMatch(/KIND:\s+Deployment/);
+    expect(explain.stdout).toMatch(/FIELD: replicas <integer>/);
+    const index = JSON.parse((await c.api("GET", "/openapi/v3")).body);
+    const url = index.paths["apis/apps/v1"].serverRelativeURL;
+    const doc = JSON.parse((await c.api("GET", url)).body);
+    const patch = doc.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"].patch;
+    expect(patch["x-kubernetes-group-version-kind"]).toEqual({ group: "apps", version: "v1", kind: "Deployment" });
+    expect(patch.parameters.map((p: any) => p.name)).toContain("fieldValidation");
+    expect(doc.components.schemas["io.k8s.api.core.v1.PodSpec"].properties.containers["x-kubernetes-patch-merge-key"]).toBe("name");
+  });
+
   it("serves health, version and metrics", async () => {
     expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
     expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });

@@ -103,3 +103,9 @@ export function resourceForKind(k: GroupVersionKind): ResourceInfo | undefined {
   }
   return byKind.get(`${k.group}/${k.version}/${k.kind}`);
 }
+
+/** Every definition name, for documents that serve the schemas (OpenAPI). */
+export function definitionNames(): string[] {
+  definitionMap ??= load<Record<string, DefinitionSchema>>("definitions.json", "definitions");
+  return Object.keys(definitionMap);
+}

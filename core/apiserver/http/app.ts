@@ -12,6 +12,7 @@ import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
 import type { RequestMetrics } from "./metrics.js";
+import type { OpenApiV3 } from "./openapi.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -21,6 +22,7 @@ export interface AppContext extends HandlerContext {
   metricsText: () => Promise<string>;
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
+  openapi: OpenApiV3;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }
@@ -138,6 +140,20 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(text);
     return 200;
+  }
+  if (path === "/openapi/v3") {
+    sendJson(res, 200, ctx.openapi.index());
+    return 200;
+  }
+  if (path.startsWith("/openapi/v3/")) {
+    const doc = ctx.openapi.document(path.slice("/openapi/v3/".length));
+    if (doc) {
+      // Documents are addressed by hash; a hash-stamped URL never changes.
+      const immutable = q.get("hash") === doc.hash;
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(doc.text)), ...(immutable ? { "Cache-Control": "public, immutable", Expires: new Date(Date.now() + 365 * 86400_000).toUTCString() } : { "Cache-Control": "no-cache, private" }) });
+      res.end(doc.text);
+      return 200;
+    }
   }
   if (path === "/api" || path === "/apis") {
     const aggregated = aggregatedVersion(req.headers.accept);
