@@ -244,6 +244,27 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     expect(doc.components.schemas["io.k8s.api.core.v1.PodSpec"].properties.containers["x-kubernetes-patch-merge-key"]).toBe("name");
   });
 
+  it("re-applies with strategic merge patches: an edit lands, a removed field is pruned, patch and set image work", async () => {
+    const manifest = (replicas: number, extra: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: smp\n  labels: {app: smp${extra}}\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: smp}\n  template:\n    metadata:\n      labels: {app: smp}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n`;
+    expect((await c.kubectl(["apply", "-f", "-"], { input: manifest(1, ", tier: front") })).stdout).toBe("deployment.apps/smp created\n");
+    const again = await c.kubectl(["apply", "-f", "-"], { input: manifest(3, "") });
+    expect(again.stderr).toBe("");
+    expect(again.stdout).toBe("deployment.apps/smp configured\n");
+    let d = JSON.parse((await c.kubectl(["get", "deploy", "smp", "-o", "json"])).stdout);
+    expect(d.spec.replicas).toBe(3);
+    expect(d.metadata.labels).toEqual({ app: "smp" });
+    expect((await c.kubectl(["apply", "-f", "-"], { input: manifest(3, "") })).stdout).toBe("deployment.apps/smp unchanged\n");
+    const patched = await c.kubectl(["patch", "deploy", "smp", "-p", '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox:1"}]}}}}']);
+    expect(patched.stdout).toBe("deployment.apps/smp patched\n");
+    expect((await c.kubectl(["set", "image", "deploy/smp", "web=nginx:1.28"])).stdout).toBe("deployment.apps/smp image updated\n");
+    d = JSON.parse((await c.kubectl(["get", "deploy", "smp", "-o", "json"])).stdout);
+    expect(d.spec.template.spec.containers.map((x: any) => `${x.name}=${x.image}`)).toEqual(["web=nginx:1.28", "side=busybox:1"]);
+    expect(d.metadata.generation).toBe(4);
+    const crd = await c.api("PATCH", "/apis/acme.example/v1/namespaces/default/widgets/w1", "{}", { "Content-Type": "application/strategic-merge-patch+json" });
+    expect(crd.status).toBe(415);
+  });
+
   it("serves health, version and metrics", async () => {
     expect((await c.api("GET", "/readyz?verbose")).body).toContain("readyz check passed");
     expect(JSON.parse((await c.api("GET", "/version")).body)).toMatchObject({ major: "1", minor: "32" });

@@ -3,11 +3,11 @@ import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
 import { applyJsonPatch } from "../../api/json-patch.js";
 import { applyMergePatch } from "../../api/merge-patch.js";
+import { applyStrategicMergePatch, StrategicMergeError } from "../../api/strategic-merge-patch.js";
 
 /**
- * Applies a PATCH body to the current object by its content type. JSON Patch and
- * JSON Merge Patch are here; strategic merge patch and server-side apply join them
- * with the patch engines of core/api.
+ * Applies a PATCH body to the current object by its content type: JSON Patch, JSON
+ * Merge Patch and strategic merge patch (server-side apply is still to come).
  */
 export function applyPatch(type: string, current: KubeObj, patch: unknown, res: ServedResource | undefined): KubeObj {
   switch (type) {
@@ -23,6 +23,17 @@ export function applyPatch(type: string, current: KubeObj, patch: unknown, res: 
         if (err instanceof Error && err.name === "JsonPatchError") {
           throw invalid({ group: res?.group ?? "", kind: res?.kind ?? "" }, current.metadata?.name ?? "", [{ reason: "FieldValueInvalid", message: err.message, field: "" }]);
         }
+        throw err;
+      }
+    }
+    case "application/strategic-merge-patch+json": {
+      // Built-in kinds only: CRDs carry no patch strategies, and upstream answers 415.
+      if (!res?.definition) throw unsupportedMediaType(type);
+      if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw badRequest("a strategic merge patch must be a JSON object");
+      try {
+        return applyStrategicMergePatch(current, patch, res.definition) as KubeObj;
+      } catch (err) {
+        if (err instanceof StrategicMergeError) throw badRequest(err.message);
         throw err;
       }
     }
