@@ -1,7 +1,15 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { covers, createCA, issue, signingKeyPair, type KeyPairPem } from "./certificates.js";
+import { mkdir } from "node:fs/promises";
+import { apiServerNames } from "./apiserver-names.js";
+import { createCertificateAuthority, loadCertificateAuthority, type CertAndKey, type CertificateAuthority } from "./certificate-authority.js";
+import { caProblem, leafProblem, type LeafExpectations } from "./certificate-checks.js";
+import { readPair, writePair } from "./pki-files.js";
+import { ensureServiceAccountKey } from "./service-account-key.js";
 
+const CA_DAYS = 3650;
+const LEAF_DAYS = 365;
+const ADMIN = { commonName: "kubernetes-admin", organizations: ["system:masters"] };
+
+/** The cluster's key material as PEM text, and a way to issue more client certificates from its CA. */
 export interface ClusterPki {
   caCert: string;
   caKey: string;
@@ -9,46 +17,59 @@ export interface ClusterPki {
   serverKey: string;
   adminCert: string;
   adminKey: string;
+  /** Signs service-account JWTs (ES256); `sa.key`/`sa.pub`. */
   saPrivateKey: string;
   saPublicKey: string;
-  issueClientCert(o: { commonName: string; organizations?: string[]; days?: number }): Promise<KeyPairPem>;
+  /** A client certificate from the cluster CA; a node's is `CN=system:node:<name>`, `O=system:nodes`. */
+  issueClientCert(request: { commonName: string; organizations?: string[]; days?: number }): Promise<CertAndKey>;
 }
 
-function read(dir: string, base: string): KeyPairPem | undefined {
-  const c = join(dir, `${base}.crt`);
-  const k = join(dir, `${base}.key`);
-  return existsSync(c) && existsSync(k) ? { cert: readFileSync(c, "utf8"), key: readFileSync(k, "utf8") } : undefined;
-}
-
-function write(dir: string, base: string, p: KeyPairPem): KeyPairPem {
-  writeFileSync(join(dir, `${base}.crt`), p.cert);
-  writeFileSync(join(dir, `${base}.key`), p.key, { mode: 0o600 });
-  return p;
+export interface ClusterPkiOptions {
+  /** Where the files live, normally `<dataDir>/pki`. */
+  dir: string;
+  /** The first IP of the service CIDR, e.g. 10.96.0.1. */
+  serviceIP: string;
+  /** More names or IPs clients dial (a bind or advertise address, a host name). */
+  extraSANs?: string[];
 }
 
 /**
- * The cluster's CA, API-server serving certificate, admin client certificate and
- * service-account signing key, made on first start and reused after; the serving
- * certificate is issued again when it no longer covers the names asked for.
+ * Loads the CA, or makes one when none is stored. A stored CA that is unusable is an error, not a reason
+ * to make a new one: every certificate and kubeconfig handed out trusts it, so replacing it silently
+ * would break them all.
  */
-export async function ensureClusterPki(opts: { dir: string; serviceIP: string; extraSANs?: string[] }): Promise<ClusterPki> {
-  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const ca = read(opts.dir, "ca") ?? write(opts.dir, "ca", await createCA("kitbash-ca", 3650));
-  const isIP = (s: string) => /^[\d.]+$/.test(s) || s.includes(":");
-  const extra = opts.extraSANs ?? [];
-  const dns = ["localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", ...extra.filter((s) => !isIP(s))];
-  const ips = [...new Set(["127.0.0.1", "::1", opts.serviceIP, ...extra.filter(isIP)])];
-  let server = read(opts.dir, "apiserver");
-  if (!server || !covers(server.cert, dns, ips)) server = write(opts.dir, "apiserver", await issue(ca, { commonName: "kube-apiserver", days: 365, server: { dns, ips } }));
-  const admin = read(opts.dir, "admin") ?? write(opts.dir, "admin", await issue(ca, { commonName: "kubernetes-admin", organizations: ["system:masters"], days: 365, client: true }));
-  let sa: { privateKey: string; publicKey: string };
-  if (existsSync(join(opts.dir, "sa.key")) && existsSync(join(opts.dir, "sa.pub"))) {
-    sa = { privateKey: readFileSync(join(opts.dir, "sa.key"), "utf8"), publicKey: readFileSync(join(opts.dir, "sa.pub"), "utf8") };
-  } else {
-    sa = await signingKeyPair();
-    writeFileSync(join(opts.dir, "sa.key"), sa.privateKey, { mode: 0o600 });
-    writeFileSync(join(opts.dir, "sa.pub"), sa.publicKey);
+async function ensureCA(dir: string): Promise<CertificateAuthority> {
+  const stored = await readPair(dir, "ca");
+  if (stored) {
+    const problem = caProblem(stored);
+    if (problem) throw new Error(`The cluster CA in ${dir} is unusable: ${problem}. Remove ${dir} to make a new PKI (existing kubeconfigs and node certificates stop working).`);
+    return loadCertificateAuthority(stored);
   }
+  return loadCertificateAuthority(await writePair(dir, "ca", await createCertificateAuthority("kitbash-ca", CA_DAYS)));
+}
+
+/** A leaf reused while it passes the checks, issued again (and rewritten) otherwise. */
+async function ensureLeaf(dir: string, base: string, ca: CertificateAuthority, expect: LeafExpectations, issue: () => Promise<CertAndKey>): Promise<CertAndKey> {
+  const stored = await readPair(dir, base);
+  if (stored && !leafProblem(stored, ca.cert, expect)) return stored;
+  return writePair(dir, base, await issue());
+}
+
+/**
+ * The cluster's CA, API-server serving certificate, admin client certificate and service-account
+ * signing key: made on first start, reused after. Leaves are issued again when they no longer pass
+ * (new SANs asked for, near expiry, not from this CA, key lost).
+ */
+export async function ensureClusterPki(opts: ClusterPkiOptions): Promise<ClusterPki> {
+  const { dir } = opts;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ca = await ensureCA(dir);
+  const names = apiServerNames(opts.serviceIP, opts.extraSANs);
+  const [server, admin, sa] = await Promise.all([
+    ensureLeaf(dir, "apiserver", ca, names, () => ca.issue({ commonName: "kube-apiserver", days: LEAF_DAYS, serving: names })),
+    ensureLeaf(dir, "admin", ca, ADMIN, () => ca.issue({ ...ADMIN, days: LEAF_DAYS, clientAuth: true })),
+    ensureServiceAccountKey(dir),
+  ]);
   return {
     caCert: ca.cert,
     caKey: ca.key,
@@ -58,6 +79,6 @@ export async function ensureClusterPki(opts: { dir: string; serviceIP: string; e
     adminKey: admin.key,
     saPrivateKey: sa.privateKey,
     saPublicKey: sa.publicKey,
-    issueClientCert: (o) => issue(ca, { commonName: o.commonName, organizations: o.organizations ?? [], days: o.days ?? 365, client: true }),
+    issueClientCert: (r) => ca.issue({ commonName: r.commonName, organizations: r.organizations ?? [], days: r.days ?? LEAF_DAYS, clientAuth: true }),
   };
 }

@@ -1,4 +1,5 @@
-export { ensureClusterPki, type ClusterPki } from "./cluster-pki.js";
+export { ensureClusterPki, type ClusterPki, type ClusterPkiOptions } from "./cluster-pki.js";
 export { kubeconfigText, writeKubeconfig, type KubeconfigOptions } from "./kubeconfig.js";
-export { identityFromCertificate } from "./identity.js";
-export { createCA, issue, type KeyPairPem } from "./certificates.js";
+export { identityFromCertificate, type CertificateIdentity } from "./identity.js";
+export { apiServerNames, type ServingNames } from "./apiserver-names.js";
+export { createCertificateAuthority, loadCertificateAuthority, type CertAndKey, type CertificateAuthority, type LeafRequest } from "./certificate-authority.js";

@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { stringify } from "yaml";
+import { SECRET_MODE, writeFileAtomic } from "./pki-files.js";
 
 export interface KubeconfigOptions {
+  /** `https://HOST:PORT`. */
   server: string;
   caCert: string;
   clientCert: string;
@@ -13,8 +15,9 @@ export interface KubeconfigOptions {
   namespace?: string;
 }
 
-const b64 = (s: string) => Buffer.from(s).toString("base64");
+const base64 = (pem: string) => Buffer.from(pem).toString("base64");
 
+/** A one-cluster, one-user kubeconfig with the certificates inline (`*-data`, base64 PEM), so the file stands alone. */
 export function kubeconfigText(o: KubeconfigOptions): string {
   const cluster = o.clusterName ?? "kitbash";
   const user = o.userName ?? "kitbash-admin";
@@ -22,15 +25,16 @@ export function kubeconfigText(o: KubeconfigOptions): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: cluster, cluster: { server: o.server, "certificate-authority-data": b64(o.caCert) } }],
-    users: [{ name: user, user: { "client-certificate-data": b64(o.clientCert), "client-key-data": b64(o.clientKey) } }],
+    clusters: [{ name: cluster, cluster: { server: o.server, "certificate-authority-data": base64(o.caCert) } }],
+    users: [{ name: user, user: { "client-certificate-data": base64(o.clientCert), "client-key-data": base64(o.clientKey) } }],
     contexts: [{ name: context, context: { cluster, user, namespace: o.namespace ?? "default" } }],
     "current-context": context,
     preferences: {},
   });
 }
 
+/** Written whole (temp file and rename) with mode 0600: it carries a private key and kubectl may read it at any moment. */
 export async function writeKubeconfig(file: string, o: KubeconfigOptions): Promise<void> {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, kubeconfigText(o), { mode: 0o600 });
+  await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomic(file, kubeconfigText(o), SECRET_MODE);
 }
