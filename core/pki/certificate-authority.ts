@@ -25,10 +25,15 @@ export interface LeafRequest {
   clientAuth?: boolean;
 }
 
-/** A subject as RDNs instead of a DN string, so names like `system:node:a,b` need no escaping. */
-function subjectName(commonName: string, organizations: string[] = []): x509.JsonName {
+/**
+ * A subject from RDNs with explicitly typed values. Plain strings, whether in a DN or in @peculiar/x509's
+ * JSON form, go through its DN unescaping (quotes, backslashes, a leading "#" read as hex), which would
+ * turn a CN like `a,b="c"` into `c`; a typed value is stored as given.
+ */
+function subjectName(commonName: string, organizations: string[] = []): x509.Name {
+  const utf8 = (value: string) => [{ utf8String: value }];
   // Go's pkix.Name order (O before CN), as kubeadm's certificates have it.
-  return [...organizations.map((o) => ({ O: [o] })), { CN: [commonName] }];
+  return new x509.Name([...organizations.map((o) => ({ O: utf8(o) })), { CN: utf8(commonName) }]);
 }
 
 function validity(days: number) {
