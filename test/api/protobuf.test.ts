@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { decodeEnvelope, decodeObject, encodeEnvelope } from "../../core/api/protobuf/index.js";
+import { Writer } from "../../core/api/protobuf/wire.js";
+
+const text = (s: string) => new TextEncoder().encode(s);
+const msg = (build: (w: Writer) => void) => {
+  const w = new Writer();
+  build(w);
+  return w.finish();
+};
+
+describe("Kubernetes protobuf bodies", () => {
+  it("decodes a Namespace written byte by byte", () => {
+    // ObjectMeta{1: name "demo"} inside Namespace{1: metadata}.
+    const raw = Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, ...text("demo")]);
+    const body = encodeEnvelope("v1", "Namespace", raw);
+    expect([...body.slice(0, 4)]).toEqual([0x6b, 0x38, 0x73, 0x00]);
+    const env = decodeEnvelope(body);
+    expect(env).toMatchObject({ apiVersion: "v1", kind: "Namespace" });
+    expect(decodeObject(env.apiVersion, env.kind, env.raw)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } });
+  });
+
+  it("maps bytes to base64, map entries to objects, and drops Go's unset empty strings", () => {
+    const meta = msg((w) => w.bytes(1, text("s")).bytes(2, text("")));
+    const entry = msg((w) => w.bytes(1, text("pw")).bytes(2, text("s3cret")));
+    const raw = msg((w) => w.bytes(1, meta).bytes(2, entry).bytes(3, text("Opaque")));
+    expect(decodeObject("v1", "Secret", raw)).toEqual({ apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, data: { pw: Buffer.from("s3cret").toString("base64") }, type: "Opaque" });
+  });
+
+  it("keeps a zero replicas, decodes Time and IntOrString", () => {
+    const time = msg((w) => w.tag(1, 0).varint(1_764_033_548).tag(2, 0).varint(0));
+    const meta = msg((w) => w.bytes(1, text("web")).bytes(8, time));
+    const surge = msg((w) => w.tag(1, 0).varint(1).bytes(3, text("25%")));
+    const unavailable = msg((w) => w.tag(1, 0).varint(0).tag(2, 0).varint(1));
+    const rolling = msg((w) => w.bytes(1, unavailable).bytes(2, surge));
+    const strategy = msg((w) => w.bytes(1, text("RollingUpdate")).bytes(2, rolling));
+    const spec = msg((w) => w.tag(1, 0).varint(0).bytes(4, strategy));
+    const raw = msg((w) => w.bytes(1, meta).bytes(2, spec));
+    const d = decodeObject("apps/v1", "Deployment", raw) as any;
+    expect(d.metadata).toEqual({ name: "web", creationTimestamp: "2025-11-25T01:19:08Z" });
+    expect(d.spec.replicas).toBe(0);
+    expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: "25%" } });
+  });
+
+  it("refuses a body without the prefix and a truncated one", () => {
+    expect(() => decodeEnvelope(text("{}"))).toThrow(/k8s\\0/);
+    const body = encodeEnvelope("v1", "Namespace", Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x64]));
+    const env = decodeEnvelope(body);
+    expect(() => decodeObject(env.apiVersion, env.kind, env.raw)).toThrow(/truncated/);
+    expect(() => decodeObject("v1", "NoSuchKind", new Uint8Array())).toThrow(/no protobuf message/);
+  });
+});
