@@ -56,6 +56,8 @@ function podStatus(p: KubeObj): string {
 }
 
 const ports = (s: KubeObj) => (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
+const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
+const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MODES[m] ?? m).join(",");
 const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
 const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
 
@@ -111,7 +113,7 @@ const PRINTERS: Record<string, Column[]> = {
   "/persistentvolumes": [
     name,
     col("Capacity", (p) => p.spec?.capacity?.storage ?? ""),
-    col("Access Modes", (p) => (p.spec?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" })[m] ?? m).join(",")),
+    col("Access Modes", (p) => accessModes(p.spec?.accessModes)),
     col("Reclaim Policy", (p) => p.spec?.persistentVolumeReclaimPolicy ?? "Retain"),
     col("Status", (p) => p.status?.phase ?? "Pending"),
     col("Claim", (p) => (p.spec?.claimRef ? `${p.spec.claimRef.namespace}/${p.spec.claimRef.name}` : "")),
@@ -125,7 +127,7 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (p) => p.status?.phase ?? "Pending"),
     col("Volume", (p) => p.spec?.volumeName ?? ""),
     col("Capacity", (p) => p.status?.capacity?.storage ?? ""),
-    col("Access Modes", (p) => (p.status?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" })[m] ?? m).join(",")),
+    col("Access Modes", (p) => accessModes(p.status?.accessModes)),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
     col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
     age,
