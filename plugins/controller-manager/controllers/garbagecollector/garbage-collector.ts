@@ -13,7 +13,7 @@ import {
 } from "../../../../core/client/index.js";
 import { parseDuration, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import { FOREGROUND, ORPHAN, OwnerGraph, nodeOf, refersTo, type GraphNode } from "./graph.js";
-import { removeFinalizer, updateObject } from "./object-updates.js";
+import { removeFinalizer, setOwnerReferences, updateObject } from "./object-updates.js";
 
 export interface GarbageCollectorArgs {
   concurrentGCSyncs: number;
@@ -167,10 +167,11 @@ export class GarbageCollector implements Controller {
       // Some owners remain: only the references to gone owners go, and waiting owners are no longer blocked.
       await updateObject(rc, node.name, uid, (obj) => {
         const before = JSON.stringify(obj.metadata.ownerReferences ?? []);
-        obj.metadata.ownerReferences = (obj.metadata.ownerReferences ?? [])
-          .filter((o) => !dangling.has(o.uid))
-          .map((o) => (waiting.has(o.uid) && o.blockOwnerDeletion ? { ...o, blockOwnerDeletion: false } : o));
-        return JSON.stringify(obj.metadata.ownerReferences) !== before;
+        setOwnerReferences(
+          obj,
+          (obj.metadata.ownerReferences ?? []).filter((o) => !dangling.has(o.uid)).map((o) => (waiting.has(o.uid) && o.blockOwnerDeletion ? { ...o, blockOwnerDeletion: false } : o)),
+        );
+        return JSON.stringify(obj.metadata.ownerReferences ?? []) !== before;
       });
       return;
     }
@@ -205,7 +206,7 @@ export class GarbageCollector implements Controller {
       await updateObject(rc, d.name, d.uid, (obj) => {
         const refs = obj.metadata.ownerReferences ?? [];
         if (!refs.some((o) => o.uid === uid)) return false;
-        obj.metadata.ownerReferences = refs.filter((o) => o.uid !== uid);
+        setOwnerReferences(obj, refs.filter((o) => o.uid !== uid));
         return true;
       });
     }

@@ -1,4 +1,4 @@
-import { isConflict, isNotFound, type KubeObject, type ResourceClient } from "../../../../core/client/index.js";
+import { isConflict, isNotFound, type KubeObject, type OwnerReference, type ResourceClient } from "../../../../core/client/index.js";
 
 const TRIES = 5;
 
@@ -34,4 +34,10 @@ export function removeFinalizer(obj: KubeObject, finalizer: string): boolean {
   if (!list.includes(finalizer)) return false;
   obj.metadata.finalizers = list.filter((f) => f !== finalizer);
   return true;
+}
+
+/** An empty list leaves the field out, as upstream's objects (Go's omitempty) have it. */
+export function setOwnerReferences(obj: KubeObject, refs: OwnerReference[]): void {
+  if (refs.length) obj.metadata.ownerReferences = refs;
+  else delete obj.metadata.ownerReferences;
 }
