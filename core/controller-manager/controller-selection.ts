@@ -17,7 +17,7 @@ export function selectControllers(entries: readonly PluginEntry<Controller>[], w
   const unknown = wanted.filter((w) => w !== "*" && !byName.has(w.replace(/^-/, "")));
   if (unknown.length) {
     const known = [...byName.keys()];
-    throw new KitbashError(ErrorCodes.CONFIG, `components.controller-manager.settings.controllers names unknown controller${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}`, {
+    throw new KitbashError(ErrorCodes.CONFIG, `unknown controller${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `"${u}"`).join(", ")}`, {
       field: "components.controller-manager.settings.controllers",
       hint: didYouMean(unknown[0]!.replace(/^-/, ""), known) ?? `controllers: ${entries.map((e) => e.name).join(", ")}`,
     });
