@@ -11,9 +11,15 @@ export class DeferredTransport implements Transport {
   private target: Transport | undefined;
   private readonly ready: Promise<Transport>;
   private resolve!: (t: Transport) => void;
+  private reject!: (err: Error) => void;
 
   constructor() {
-    this.ready = new Promise((r) => (this.resolve = r));
+    this.ready = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    // Nobody may be waiting when a component stops unconnected; that is not an unhandled failure.
+    this.ready.catch(() => undefined);
   }
 
   connect(target: Transport): void {
@@ -29,8 +35,10 @@ export class DeferredTransport implements Transport {
     return (this.target ?? (await this.ready)).stream(req);
   }
 
+  /** Closes the connection; calls still waiting for one fail. */
   close(): void {
-    this.target?.close();
+    if (this.target) this.target.close();
+    else this.reject(new Error("the controller manager stopped before it connected"));
   }
 }
 

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type Cluster } from "../../support/cluster.js";
-import { KubeClient, Resources, isNotFound, type KubeObject, type OwnerReference, type ResourceClient } from "../../../core/client/index.js";
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { KubeClient, Resources, isNotFound, loadKubeconfig, type KubeObject, type Lease, type OwnerReference, type ResourceClient } from "../../../core/client/index.js";
 
 let cluster: Cluster;
 let client: KubeClient;
@@ -36,6 +38,32 @@ const ownerRef = (o: KubeObject, block = false): OwnerReference => ({ apiVersion
 async function namespace(name: string) {
   await client.resource(Resources.namespaces).create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
 }
+
+describe("the controller manager in kitbash up", () => {
+  it("works as system:kube-controller-manager with a certificate from the cluster CA, written as its own kubeconfig", async () => {
+    const config = await loadKubeconfig(join(dataDir, "controller-manager.kubeconfig"));
+    const cert = new X509Certificate(config.cert!);
+    expect(cert.subject).toBe("CN=system:kube-controller-manager");
+    expect(cert.checkIssued(new X509Certificate(readFileSync(join(dataDir, "pki", "ca.crt"))))).toBe(true);
+    expect(config.server).toBe(cluster.url);
+  });
+
+  it("holds the kube-controller-manager Lease and reports upstream's workqueue metrics per controller", async () => {
+    const lease = await until("lease", () => client.resource<Lease>(Resources.leases, "kube-system").get("kube-controller-manager").catch(() => undefined));
+    expect(lease.spec).toMatchObject({ leaseDurationSeconds: 15 });
+    expect(lease.spec?.holderIdentity).toBeTruthy();
+    await namespace("metrics-probe");
+    // The API server of this process serves the process's registry, the controller manager's included.
+    const text = await until("namespace queue metrics", async () => {
+      const r = await cluster.api("GET", "/metrics");
+      return /workqueue_work_duration_seconds_count\{name="serviceaccount"\} [1-9]/.test(r.body) && r.body;
+    });
+    for (const m of ["workqueue_adds_total", "workqueue_depth", "workqueue_queue_duration_seconds_bucket", "workqueue_work_duration_seconds_bucket", "workqueue_retries_total"]) {
+      expect(text).toMatch(new RegExp(`^${m}\\{[^}]*name="serviceaccount"`, "m"));
+    }
+    expect(text).toMatch(/^leader_election_master_status\{name="kube-controller-manager"\} 1$/m);
+  });
+});
 
 describe("serviceaccount controller", () => {
   it("creates the default ServiceAccount in a new namespace, and again after it is deleted", async () => {
