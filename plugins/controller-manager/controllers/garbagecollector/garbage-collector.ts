@@ -144,6 +144,9 @@ export class GarbageCollector implements Controller {
     if (!node) return;
     if (node.deletingDependents) return this.finishForeground(node, toDelete);
     if (node.beingDeleted || !node.owners.length) return;
+    // Owners the graph holds, standing, need no reads: most objects queued while the caches
+    // filled (a pod listed before its ReplicaSet) end here.
+    if (node.owners.every((o) => { const owner = this.graph.get(o.uid); return owner && refersTo(o, owner) && !owner.deletingDependents; })) return;
 
     const rc = this.handle.client.resource(node.resource, node.namespace);
     let latest: KubeObject;
