@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "../kernel/logging.js";
 import type { Clock } from "./clock.js";
 import type { KubeClient } from "./rest-client.js";
@@ -45,14 +46,25 @@ export class SharedInformerFactory {
   }
 
   start(signal: AbortSignal): void {
-    this.signal = signal;
-    for (const i of this.informers.values()) i.start(signal);
+    // One signal for every informer, each listening to it: dozens of listeners are expected here.
+    const own = new AbortController();
+    setMaxListeners(0, own.signal);
+    if (signal.aborted) own.abort();
+    else signal.addEventListener("abort", () => own.abort(), { once: true });
+    this.signal = own.signal;
+    for (const i of this.informers.values()) i.start(own.signal);
   }
 
   /** True once every informer asked for so far has synced; false if `signal` aborts first. */
   async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
-    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
-    return results.every(Boolean);
+    const informers = [...this.informers.values()];
+    if (informers.every((i) => i.hasSynced())) return true;
+    // One abort listener for the lot, not one per informer.
+    const aborted = new Promise<boolean>((resolve) => {
+      if (signal?.aborted) resolve(false);
+      signal?.addEventListener("abort", () => resolve(false), { once: true });
+    });
+    return Promise.race([Promise.all(informers.map((i) => i.waitForSync())).then(() => true), aborted]);
   }
 
   /**
