@@ -82,6 +82,7 @@ export function buildProgram(): Command {
     .option("--data-dir <dir>", "folder for cluster state; without --kubeconfig, the API server of this data dir is joined")
     .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
     .option("--controllers <list>", "comma-separated, as upstream: * for the defaults, name to add one, -name to leave one out")
+    .option("--port <port>", "serve /healthz and /metrics over HTTP on this port (0 picks a free one)")
     .action(async (opts) => run(import("./commands/controller-manager.js"), opts));
 
   return program;

@@ -18,5 +18,8 @@ export default function controllerManager(opts: ControllerManagerOptions): Promi
     const list = opts.controllers.split(",").map((s) => s.trim()).filter(Boolean);
     set.push(`components.controller-manager.settings.controllers=${JSON.stringify(list)}`);
   }
-  return up({ ...opts, set, only: ["controller-manager"] });
+  // `--port` here is the controller manager's own listener, not the API server's.
+  const { port, ...rest } = opts;
+  if (port !== undefined) set.push(`components.controller-manager.settings.port=${JSON.stringify(Number(port))}`);
+  return up({ ...rest, set, only: ["controller-manager"] });
 }

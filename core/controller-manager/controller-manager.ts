@@ -8,6 +8,7 @@ import { parseDuration } from "./durations.js";
 import { ControllerManager } from "./points.js";
 import type { ControllerManagerSettings } from "./settings.js";
 import { sharedServices, type SharedServices } from "./shared-services.js";
+import { StatusServer } from "./status-server.js";
 
 /**
  * The controller manager: connects, then campaigns for the kube-controller-manager Lease and runs
@@ -21,11 +22,15 @@ export class ControllerManagerMain implements Component {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly leaderGauge;
+  private readonly status: StatusServer;
+  private statusUrl = "";
+  private connected = false;
 
   constructor(private readonly ctx: ComponentContext<ControllerManagerSettings>) {
     this.services = sharedServices(ctx);
     this.selected = selectControllers(ctx.entries(ControllerManager.controllers), ctx.settings.controllers);
     this.leaderGauge = ctx.metrics.gauge({ name: "leader_election_master_status", help: "Whether this instance holds the lease (1) or not (0)", labelNames: ["name"] });
+    this.status = new StatusServer(ctx.metrics, () => this.connected);
   }
 
   /** The controllers this instance runs when it leads. */
@@ -36,13 +41,18 @@ export class ControllerManagerMain implements Component {
   banner(): string[] {
     const le = this.ctx.settings.leaderElection;
     const lease = le.leaderElect ? `, leader-elected on lease ${le.resourceNamespace}/${le.resourceName}` : "";
-    return [`controller manager: ${this.controllers().join(", ") || "no controllers"}${lease}`];
+    return [
+      `controller manager: ${this.controllers().join(", ") || "no controllers"}${lease}`,
+      ...(this.statusUrl ? [`controller manager metrics: ${this.statusUrl}/metrics`] : []),
+    ];
   }
 
   async start(): Promise<void> {
     const { settings, dataDir, logger } = this.ctx;
     const config = await controllerManagerCredentials({ ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}), dataDir });
     this.services.transport.connect(new HttpsTransport({ ...config, userAgent: "kube-controller-manager/kitbash" }));
+    this.connected = true;
+    if (settings.port !== undefined) this.statusUrl = await this.status.listen(settings.port, settings.bindAddress);
     logger.info({ server: config.server, controllers: this.controllers(), identity: this.services.identity }, "controller manager connected");
     const signal = this.abort.signal;
     this.loop = settings.leaderElection.leaderElect ? this.campaign(signal) : this.runControllers(signal);
@@ -53,6 +63,7 @@ export class ControllerManagerMain implements Component {
     await this.loop;
     await this.services.events.stop();
     this.services.client.close();
+    await this.status.close();
   }
 
   private async campaign(signal: AbortSignal): Promise<void> {

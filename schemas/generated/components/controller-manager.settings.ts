@@ -6,6 +6,14 @@ export interface ControllerManagerSettings {
    */
   kubeconfig?: string;
   /**
+   * Serve /healthz and /metrics over HTTP on this port (0 picks a free one); unset serves nothing, since in `kitbash up` the API server's /metrics already shows this process's metrics. Upstream serves HTTPS on 10257
+   */
+  port?: number;
+  /**
+   * Address the /healthz and /metrics listener binds
+   */
+  bindAddress?: string;
+  /**
    * Upstream's --controllers: `*` runs every controller not disabled by default, `name` turns one on, `-name` turns one off
    */
   controllers?: string[];

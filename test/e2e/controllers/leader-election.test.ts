@@ -23,7 +23,7 @@ class ControllerManagerProcess {
     this.child = spawn(
       process.execPath,
       [
-        kitbashBin, "controller-manager", "--profile", "control-plane", "--kubeconfig", kubeconfig, "--data-dir", dataDir,
+        kitbashBin, "controller-manager", "--profile", "control-plane", "--kubeconfig", kubeconfig, "--data-dir", dataDir, "--port", "0",
         ...set(`identity=${identity}`),
         ...set(`leaderElection.leaseDuration=${LEASE.duration}ms`),
         ...set(`leaderElection.renewDeadline=${LEASE.renew}ms`),
@@ -38,6 +38,12 @@ class ControllerManagerProcess {
   /** Times this process started its controllers (one per term as leader). */
   terms(): number {
     return this.log.split("\n").filter((l) => l.includes('"msg":"started controllers"')).length;
+  }
+
+  /** The process's own /metrics, from the address its banner printed. */
+  async metrics(): Promise<string> {
+    const url = await until("metrics address", () => /controller manager metrics: (\S+)/.exec(this.log)?.[1]);
+    return (await fetch(url)).text();
   }
 
   stop(signal: NodeJS.Signals): Promise<void> {
@@ -96,6 +102,13 @@ describe("two controller managers", () => {
     await new Promise((r) => setTimeout(r, 2 * LEASE.duration));
     expect(b.terms()).toBe(0);
     expect(await holder()).toBe("cm-a");
+    // Their metrics say the same: the leader's queues have worked, the follower has none.
+    const leaderMetrics = await a.metrics();
+    expect(leaderMetrics).toMatch(/^leader_election_master_status\{name="kube-controller-manager"\} 1$/m);
+    expect(leaderMetrics).toMatch(/^workqueue_adds_total\{name="serviceaccount"\} [1-9]/m);
+    const followerMetrics = await b.metrics();
+    expect(followerMetrics).toMatch(/^leader_election_master_status\{name="kube-controller-manager"\} 0$/m);
+    expect(followerMetrics).not.toMatch(/^workqueue_adds_total\{/m);
 
     // Killed without a chance to release the lease, the leader is replaced once the lease runs out.
     const killedAt = Date.now();
