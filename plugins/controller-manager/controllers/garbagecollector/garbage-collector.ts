@@ -14,12 +14,10 @@ import {
 import { parseDuration, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import { FOREGROUND, ORPHAN, OwnerGraph, nodeOf, refersTo, type GraphNode } from "./graph.js";
 import { removeFinalizer, setOwnerReferences, updateObject } from "./object-updates.js";
+import type { GarbageCollectorControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/garbagecollector.args.js";
 
-export interface GarbageCollectorArgs {
-  concurrentGCSyncs: number;
-  gcIgnoredResources: { group: string; resource: string }[];
-  resourceRediscoveryPeriod: string;
-}
+/** The args after the schema's defaults are applied. */
+export type GarbageCollectorArgs = Required<GarbageCollectorControllerArgs>;
 
 type OwnerState = "solid" | "dangling" | "waiting";
 

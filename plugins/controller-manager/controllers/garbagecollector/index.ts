@@ -2,9 +2,9 @@ import { definePlugin } from "../../../../core/kernel/define-plugin.js";
 import type { JsonSchema } from "../../../../core/kernel/json-schema.js";
 import { ControllerManager, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import schema from "../../../../schemas/plugins/controller-manager/garbagecollector.args.schema.json" with { type: "json" };
-import type { GarbageCollectorControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/garbagecollector.args.js";
+import type { GarbageCollectorArgs } from "./garbage-collector.js";
 
-export const garbageCollectorPlugin = definePlugin<Required<GarbageCollectorControllerArgs>, ControllerManagerHandle, Controller>({
+export const garbageCollectorPlugin = definePlugin<GarbageCollectorArgs, ControllerManagerHandle, Controller>({
   name: "garbagecollector",
   serves: [ControllerManager.controllers],
   args: schema as JsonSchema,

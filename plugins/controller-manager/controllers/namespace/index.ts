@@ -2,9 +2,9 @@ import { definePlugin } from "../../../../core/kernel/define-plugin.js";
 import type { JsonSchema } from "../../../../core/kernel/json-schema.js";
 import { ControllerManager, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import schema from "../../../../schemas/plugins/controller-manager/namespace.args.schema.json" with { type: "json" };
-import type { NamespaceControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/namespace.args.js";
+import type { NamespaceControllerArgs } from "./namespace-controller.js";
 
-export const namespacePlugin = definePlugin<Required<NamespaceControllerArgs>, ControllerManagerHandle, Controller>({
+export const namespacePlugin = definePlugin<NamespaceControllerArgs, ControllerManagerHandle, Controller>({
   name: "namespace",
   serves: [ControllerManager.controllers],
   args: schema as JsonSchema,

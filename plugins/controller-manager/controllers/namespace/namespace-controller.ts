@@ -2,12 +2,10 @@ import { Resources, isConflict, isNotFound, runWorkers, type KubeObject } from "
 import { parseDuration, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import { deleteAllContent } from "./content-deleter.js";
 import { deletionConditions, mergeConditions, sameConditions, type NamespaceCondition } from "./conditions.js";
+import type { NamespaceControllerArgs as Written } from "../../../../schemas/generated/plugins/controller-manager/namespace.args.js";
 
-export interface NamespaceControllerArgs {
-  concurrentNamespaceSyncs: number;
-  namespaceSyncPeriod: string;
-  retryRemainingAfter: string;
-}
+/** The args after the schema's defaults are applied. */
+export type NamespaceControllerArgs = Required<Written>;
 
 interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };

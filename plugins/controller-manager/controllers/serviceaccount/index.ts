@@ -2,9 +2,9 @@ import { definePlugin } from "../../../../core/kernel/define-plugin.js";
 import type { JsonSchema } from "../../../../core/kernel/json-schema.js";
 import { ControllerManager, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import schema from "../../../../schemas/plugins/controller-manager/serviceaccount.args.schema.json" with { type: "json" };
-import type { ServiceAccountControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/serviceaccount.args.js";
+import type { ServiceAccountsControllerArgs } from "./serviceaccounts-controller.js";
 
-export const serviceAccountPlugin = definePlugin<Required<ServiceAccountControllerArgs>, ControllerManagerHandle, Controller>({
+export const serviceAccountPlugin = definePlugin<ServiceAccountsControllerArgs, ControllerManagerHandle, Controller>({
   name: "serviceaccount",
   serves: [ControllerManager.controllers],
   args: schema as JsonSchema,

@@ -1,10 +1,9 @@
 import { Resources, isAlreadyExists, isForbidden, isNotFound, runWorkers, type KubeObject } from "../../../../core/client/index.js";
 import type { Controller, ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
+import type { ServiceAccountControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/serviceaccount.args.js";
 
-export interface ServiceAccountsControllerArgs {
-  serviceAccounts: string[];
-  concurrentSyncs: number;
-}
+/** The args after the schema's defaults are applied. */
+export type ServiceAccountsControllerArgs = Required<ServiceAccountControllerArgs>;
 
 /**
  * Upstream's serviceaccounts controller: every active namespace holds the listed ServiceAccounts
