@@ -25,6 +25,18 @@ describe("architecture rules", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the client imports only the API machinery and the kernel, so every component can build on it", () => {
+    const offenders: string[] = [];
+    for (const f of files(join(projectRoot, "core", "client"))) {
+      for (const spec of imports(f)) {
+        if (!spec.startsWith(".")) continue;
+        const target = relative(projectRoot, join(f, "..", spec));
+        if (!/^core\/(client|api|kernel)\//.test(target)) offenders.push(`${relative(projectRoot, f)} -> ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it("no plugin reaches into another plugin's folder", () => {
     const offenders: string[] = [];
     for (const f of files(join(projectRoot, "plugins"))) {
