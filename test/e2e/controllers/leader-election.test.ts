@@ -40,10 +40,13 @@ class ControllerManagerProcess {
     return this.log.split("\n").filter((l) => l.includes('"msg":"started controllers"')).length;
   }
 
-  /** The process's own /metrics, from the address its banner printed. */
+  /** The address of the process's own listener, as its banner printed it. */
+  url(): Promise<string> {
+    return until("metrics address", () => /controller manager metrics: (\S+)\/metrics/.exec(this.log)?.[1]);
+  }
+
   async metrics(): Promise<string> {
-    const url = await until("metrics address", () => /controller manager metrics: (\S+)/.exec(this.log)?.[1]);
-    return (await fetch(url)).text();
+    return (await fetch(`${await this.url()}/metrics`)).text();
   }
 
   stop(signal: NodeJS.Signals): Promise<void> {
@@ -109,6 +112,8 @@ describe("two controller managers", () => {
     const followerMetrics = await b.metrics();
     expect(followerMetrics).toMatch(/^leader_election_master_status\{name="kube-controller-manager"\} 0$/m);
     expect(followerMetrics).not.toMatch(/^workqueue_adds_total\{/m);
+    const healthz = await fetch(`${await a.url()}/healthz`);
+    expect([healthz.status, await healthz.text()]).toEqual([200, "ok"]);
 
     // Killed without a chance to release the lease, the leader is replaced once the lease runs out.
     const killedAt = Date.now();
