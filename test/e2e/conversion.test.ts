@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import * as k8s from "@kubernetes/client-node";
 import { hasKubectl, startCluster, type Cluster } from "../support/cluster.js";
 import { partAvailable } from "../support/parts.js";
 
@@ -158,6 +159,21 @@ describe.skipIf(kubectlMissing)("one stored object per resource, served in every
     const immutable = await c.api("PUT", `${EVENTS_V1}/modern.1`, JSON.stringify(updated), json);
     expect(immutable.status).toBe(422);
     expect(immutable.body).toContain("field is immutable");
+  });
+
+  it("lets @kubernetes/client-node's typed v1 and v2 clients share one HPA, and read Events in both groups", async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(c.kubeconfig);
+    const v1 = kc.makeApiClient(k8s.AutoscalingV1Api);
+    const v2 = kc.makeApiClient(k8s.AutoscalingV2Api);
+    await v1.createNamespacedHorizontalPodAutoscaler({ namespace: "conv", body: { metadata: { name: "typed" }, spec: { scaleTargetRef: { kind: "Deployment", name: "typed", apiVersion: "apps/v1" }, maxReplicas: 3, targetCPUUtilizationPercentage: 40 } } });
+    const read = await v2.readNamespacedHorizontalPodAutoscaler({ name: "typed", namespace: "conv" });
+    expect(read.spec?.metrics?.[0]?.resource?.target.averageUtilization).toBe(40);
+    const replaced = await v2.replaceNamespacedHorizontalPodAutoscaler({ name: "typed", namespace: "conv", body: { ...read, spec: { ...read.spec!, maxReplicas: 6 } } });
+    expect(replaced.spec?.maxReplicas).toBe(6);
+    expect((await v1.readNamespacedHorizontalPodAutoscaler({ name: "typed", namespace: "conv" })).spec?.maxReplicas).toBe(6);
+    const events = await kc.makeApiClient(k8s.EventsV1Api).listNamespacedEvent({ namespace: "conv", fieldSelector: "regarding.name=web-1" });
+    expect(events.items.map((e) => e.note)).toEqual(["started the container"]);
   });
 
   it("serves a CRD's versions from one stored object (conversion strategy None)", async () => {
