@@ -81,6 +81,14 @@ describe.skipIf(kubectlMissing)("one stored object per resource, served in every
     expect(after.metadata.generation).toBe(2);
   });
 
+  it("validates HPAs in the v2 form whichever version is written, storing nothing on failure", async () => {
+    const bad = { apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", metadata: { name: "bad" }, spec: { scaleTargetRef: { kind: "Deployment" }, minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 0 } };
+    const r = await c.api("POST", HPA_V1, JSON.stringify(bad), json);
+    expect(r.status).toBe(422);
+    expect(JSON.parse(r.body).details.causes.map((x: any) => x.field).sort()).toEqual(["spec.maxReplicas", "spec.metrics[0].resource.target.averageUtilization", "spec.scaleTargetRef.name"]);
+    expect((await c.api("GET", `${HPA_V2}/bad`)).status).toBe(404);
+  });
+
   it("prints HPAs with upstream's columns through kubectl get hpa", async () => {
     const r = await c.kubectl(["-n", "conv", "get", "hpa"]);
     expect(r.stderr).toBe("");

@@ -181,7 +181,11 @@ const PRINTERS: Record<string, Column[]> = {
 };
 
 /** Columns computed on another version's view of the object, as upstream prints from its internal version. */
-const viewed = (cols: Column[], view: (o: KubeObj) => KubeObj): Column[] => cols.map((c) => ({ ...c, cell: (o, now) => c.cell(view(o), now) }));
+const viewed = (cols: Column[], view: (o: KubeObj) => KubeObj): Column[] => {
+  const views = new WeakMap<KubeObj, KubeObj>();
+  const once = (o: KubeObj) => views.get(o) ?? views.set(o, view(o)).get(o)!;
+  return cols.map((c) => ({ ...c, cell: (o, now) => c.cell(once(o), now) }));
+};
 
 /** Upstream's TARGETS cell: "current/target" per metric, two at most. */
 function hpaTargets(specs: any[] = [], statuses: any[] = []): string {
