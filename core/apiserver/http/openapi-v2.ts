@@ -1,5 +1,5 @@
 import type { ServedResource } from "../registry/served-resource.js";
-import { definitionsFor, pathsOf, STATUS, tagOf, toOpenApi, type Operation, type OpParam } from "./openapi-model.js";
+import { definitionsFor, pathsOf, tagOf, toOpenApi, type Operation, type OpParam } from "./openapi-model.js";
 
 type Json = Record<string, any>;
 
@@ -45,7 +45,7 @@ export function swaggerDocument(resources: readonly ServedResource[], info: { ti
     }
   }
   const definitions: Json = {};
-  for (const [name, d] of definitionsFor(sorted, [...ALWAYS, STATUS])) definitions[name] = toOpenApi(d, "#/definitions/", true);
+  for (const [name, d] of definitionsFor(sorted, ALWAYS)) definitions[name] = toOpenApi(d, "#/definitions/", true);
   return {
     swagger: "2.0",
     info,
