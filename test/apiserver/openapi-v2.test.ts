@@ -37,6 +37,7 @@ describe("/openapi/v2 document", () => {
     expect(item.patch.parameters.map((p: any) => p.name)).toContain("fieldValidation");
     expect(doc.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale"].put["x-kubernetes-group-version-kind"]).toEqual({ group: "autoscaling", version: "v1", kind: "Scale" });
     expect(doc.paths["/api/v1/pods"].get["x-kubernetes-action"]).toBe("list");
+    expect(doc.paths["/api/v1/watch/namespaces/{namespace}/pods"].get).toMatchObject({ operationId: "watchCoreV1NamespacedPodList", "x-kubernetes-action": "watchlist" });
     expect(doc.security).toEqual([{ BearerToken: [] }]);
   });
 

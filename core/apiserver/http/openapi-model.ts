@@ -31,7 +31,7 @@ export interface OpParam {
 
 export interface Operation {
   method: "get" | "put" | "post" | "patch" | "delete";
-  action: "get" | "list" | "put" | "post" | "patch" | "delete" | "deletecollection";
+  action: "get" | "list" | "put" | "post" | "patch" | "delete" | "deletecollection" | "watch" | "watchlist";
   operationId: string;
   gvk: GroupVersionKindRef;
   params: OpParam[];
@@ -176,6 +176,14 @@ export function pathsOf(r: ServedResource): PathEntry[] {
 
   if (r.namespaced && has("list")) {
     out.push({ path: `${root}/${r.plural}`, params: [], ops: [op({ method: "get", action: "list", operationId: `list${id}${r.kind}ForAllNamespaces`, params: LIST, responses: ok(listRef) })] });
+  }
+  if (has("watch")) {
+    // The deprecated /watch/ paths upstream still publishes; the watch=true list is what clients use.
+    const event = `${META}.WatchEvent`;
+    const watchBase = `${root}/watch${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
+    out.push({ path: watchBase, params: nsParam, ops: [op({ method: "get", action: "watchlist", operationId: `watch${id}${ns}${r.kind}List`, params: LIST, responses: ok(event) })] });
+    out.push({ path: `${watchBase}/{name}`, params: [nameParam, ...nsParam], ops: [op({ method: "get", action: "watch", operationId: `watch${id}${ns}${r.kind}`, params: LIST, responses: ok(event) })] });
+    if (r.namespaced) out.push({ path: `${root}/watch/${r.plural}`, params: [], ops: [op({ method: "get", action: "watchlist", operationId: `watch${id}${r.kind}ListForAllNamespaces`, params: LIST, responses: ok(event) })] });
   }
   for (const s of r.subresources) {
     if (s.name !== "status" && s.name !== "scale") continue;
