@@ -14,7 +14,7 @@ import { subresourceHandlers } from "./kinds/subresource-handlers.js";
 import { servedFromCrd } from "./kinds/crds.js";
 import { runAdmission } from "./filters/admission.js";
 import { createApp } from "./http/app.js";
-import { OpenApiV3 } from "./http/openapi.js";
+import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
@@ -90,7 +90,7 @@ export class ApiServerMain implements Component {
       metrics: requestMetrics(this.ctx.metrics),
       metricsText: () => this.ctx.metrics.registry.metrics(),
       version: s.reportedVersion,
-      openapi: new OpenApiV3(catalog),
+      openapi: new OpenApi(catalog),
       serverAddress: () => this.url().replace(/^https?:\/\//, ""),
       checks: () => [
         { name: "ping", ok: true },

@@ -12,7 +12,8 @@ import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
 import type { RequestMetrics } from "./metrics.js";
-import type { OpenApiV3 } from "./openapi.js";
+import type { OpenApi } from "./openapi.js";
+import { serveOpenApiV2 } from "./openapi-v2-handler.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -22,7 +23,7 @@ export interface AppContext extends HandlerContext {
   metricsText: () => Promise<string>;
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
-  openapi: OpenApiV3;
+  openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }
@@ -141,6 +142,7 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.end(text);
     return 200;
   }
+  if (path === "/openapi/v2") return serveOpenApiV2(req, res, ctx.openapi.v2());
   if (path === "/openapi/v3") {
     sendJson(res, 200, ctx.openapi.index());
     return 200;

@@ -1,5 +1,6 @@
 import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
+import { eventFromEventsV1, hpaV1ToV2 } from "../conversion/index.js";
 
 interface Column {
   name: string;
@@ -178,6 +179,56 @@ const PRINTERS: Record<string, Column[]> = {
   ],
   "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => String(c.spec?.suspend ?? false)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
 };
+
+/** Columns computed on another version's view of the object, as upstream prints from its internal version. */
+const viewed = (cols: Column[], view: (o: KubeObj) => KubeObj): Column[] => {
+  const views = new WeakMap<KubeObj, KubeObj>();
+  const once = (o: KubeObj) => views.get(o) ?? views.set(o, view(o)).get(o)!;
+  return cols.map((c) => ({ ...c, cell: (o, now) => c.cell(once(o), now) }));
+};
+
+/** Upstream's TARGETS cell: "current/target" per metric, two at most. */
+function hpaTargets(specs: any[] = [], statuses: any[] = []): string {
+  if (!specs.length) return "<none>";
+  const cur = (v: unknown) => (v === undefined || v === null ? "<unknown>" : String(v));
+  const pct = (v: unknown) => (v === undefined || v === null ? "<unknown>" : `${v}%`);
+  const list = specs.map((m, i) => {
+    const st = statuses[i];
+    switch (m.type) {
+      case "External":
+      case "Object": {
+        const key = m.type === "External" ? "external" : "object";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${cur(st?.[key]?.current?.averageValue)}/${t.averageValue} (avg)`;
+        return `${cur(st?.[key]?.current?.value)}/${t.value}`;
+      }
+      case "Pods":
+        return `${cur(st?.pods?.current?.averageValue)}/${m.pods?.target?.averageValue}`;
+      case "Resource":
+      case "ContainerResource": {
+        const key = m.type === "Resource" ? "resource" : "containerResource";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${m[key]?.name}: ${cur(st?.[key]?.current?.averageValue)}/${t.averageValue}`;
+        return `${m[key]?.name}: ${pct(st?.[key]?.current?.averageUtilization)}/${t.averageUtilization === undefined ? "<auto>" : `${t.averageUtilization}%`}`;
+      }
+      default:
+        return "<unknown type>";
+    }
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(", ")} + ${list.length - 2} more...` : list.join(", ");
+}
+
+const hpaColumns: Column[] = [
+  name,
+  col("Reference", (h) => `${h.spec?.scaleTargetRef?.kind ?? ""}/${h.spec?.scaleTargetRef?.name ?? ""}`),
+  col("Targets", (h) => hpaTargets(h.spec?.metrics, h.status?.currentMetrics)),
+  col("MinPods", (h) => (h.spec?.minReplicas === undefined ? "<unset>" : String(h.spec.minReplicas))),
+  col("MaxPods", (h) => h.spec?.maxReplicas ?? 0, { type: "integer" }),
+  col("Replicas", (h) => h.status?.currentReplicas ?? 0, { type: "integer" }),
+  age,
+];
+PRINTERS["autoscaling/horizontalpodautoscalers"] = viewed(hpaColumns, (h) => (h.apiVersion === "autoscaling/v1" ? hpaV1ToV2(h) : h));
+PRINTERS["events.k8s.io/events"] = viewed(PRINTERS["/events"]!, eventFromEventsV1);
 
 const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
 

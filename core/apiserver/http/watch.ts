@@ -25,7 +25,7 @@ export function serveWatch(
   defaultTimeoutSeconds: number,
   encodeObject: (obj: Record<string, any>) => unknown = (o) => o,
 ): void {
-  const filter = store.filter(namespace, q);
+  const filter = store.storedFilter(namespace, q);
   let from: number | undefined;
   if (q.resourceVersion && q.resourceVersion !== "0") {
     from = Number(q.resourceVersion);
@@ -51,7 +51,7 @@ export function serveWatch(
     from,
     filter,
     {
-      onEvent: (type, object) => write(type, encodeObject(store.withTypeMeta(structuredClone(object)))),
+      onEvent: (type, object) => write(type, encodeObject(store.view(object))),
       onBookmark: (rv) => q.allowWatchBookmarks && bookmark(rv),
       onError: (err) => {
         const status =

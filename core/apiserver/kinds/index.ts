@@ -4,7 +4,9 @@ import type { Strategy } from "../registry/strategy.js";
 import type { StrategyLookup } from "../registry/stores.js";
 import { nodePortAllocator, serviceIPAllocator } from "./allocator.js";
 import { configMapStrategy, secretStrategy } from "./config.js";
+import { hpaStrategy } from "./autoscaling.js";
 import { crdStrategy, customResourceStrategy } from "./crds.js";
+import { coreEventStrategy, eventsV1Strategy } from "./events.js";
 import { namespaceStrategy } from "./namespaces.js";
 import { podStrategy } from "./pods.js";
 import { serviceStrategy } from "./services.js";
@@ -38,10 +40,12 @@ export function strategies(opts: KindOptions): StrategyLookup & { serviceIPs: Re
     "batch/jobs": jobStrategy,
     "batch/cronjobs": cronJobStrategy,
     "apiextensions.k8s.io/customresourcedefinitions": crdStrategy,
+    "/events": coreEventStrategy,
+    "events.k8s.io/events": eventsV1Strategy,
   };
   const lookup = (res: ServedResource): Strategy => {
     const key = `${res.group}/${res.plural}`;
-    const base = res.crd ? customResourceStrategy(res) : (byKey[key] ?? {});
+    const base = res.crd ? customResourceStrategy(res) : key === "autoscaling/horizontalpodautoscalers" ? hpaStrategy(res.version) : (byKey[key] ?? {});
     const nameRule = PATH_NAMED.has(key) ? "path" : LABEL_NAMED.has(key) ? "label" : (base.nameRule ?? "subdomain");
     return { ...base, nameRule };
   };

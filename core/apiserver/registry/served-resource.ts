@@ -21,8 +21,13 @@ export interface ServedResource {
   subresources: ServedSubresource[];
   /** Definition name in schemas/kubernetes/definitions.json, for built-ins. */
   definition?: string;
-  /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/`. */
+  /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/` of its storage form. */
   prefix: string;
+  /**
+   * The form objects are stored in when it differs from this version (another version,
+   * or another group: events.k8s.io Events are stored as core Events). See core/apiserver/conversion/.
+   */
+  storedAs?: { group: string; version: string; kind: string };
   /** For CRDs: the version's structural schema and its scale paths. */
   crd?: {
     schema?: Record<string, any>;

@@ -4,6 +4,7 @@ import type { Storage, KeyValue } from "../storage.js";
 import type { WatchCache } from "../watch-cache.js";
 import type { AdmissionRequest, UserInfo } from "../chains.js";
 import type { Strategy, KubeObj, StrategyContext } from "./strategy.js";
+import type { StorageCodec } from "../conversion/index.js";
 import { apiVersionOf, groupResource, hasSubresource, type ServedResource } from "./served-resource.js";
 import {
   StatusError,
@@ -66,6 +67,8 @@ export class ResourceStore {
     readonly cache: WatchCache,
     private readonly strategy: Strategy,
     private readonly hooks: StoreHooks,
+    /** Present when this version is not the storage form: objects are converted on every read and write. */
+    private readonly codec?: StorageCodec,
   ) {
     this.hasStatus = hasSubresource(res, "status");
   }
@@ -82,7 +85,12 @@ export class ResourceStore {
   decode(kv: KeyValue): KubeObj {
     const obj = JSON.parse(kv.value) as KubeObj;
     obj.metadata.resourceVersion = String(kv.modRevision);
-    return this.withTypeMeta(obj);
+    return this.withTypeMeta(this.codec ? this.codec.fromStorage(obj) : obj);
+  }
+
+  /** A stored (cached, shared) object in this version, as a new object the caller may change. */
+  view(stored: KubeObj): KubeObj {
+    return this.withTypeMeta(this.codec ? this.codec.fromStorage(stored) : structuredClone(stored));
   }
 
   /** Stored objects keep the storage version's apiVersion; answers carry the served one. */
@@ -93,8 +101,11 @@ export class ResourceStore {
   }
 
   private encode(obj: KubeObj): string {
-    const { resourceVersion: _rv, ...meta } = obj.metadata;
-    return JSON.stringify({ ...obj, apiVersion: apiVersionOf(this.res), kind: this.res.kind, metadata: meta });
+    const stored = this.codec ? this.codec.toStorage(obj) : obj;
+    const { resourceVersion: _rv, ...meta } = stored.metadata;
+    const apiVersion = this.codec ? this.codec.storageApiVersion : apiVersionOf(this.res);
+    const kind = this.codec ? this.codec.storageKind : this.res.kind;
+    return JSON.stringify({ ...stored, apiVersion, kind, metadata: meta });
   }
 
   async get(namespace: string | undefined, name: string): Promise<KubeObj> {
@@ -120,13 +131,23 @@ export class ResourceStore {
       (!fields || fields.matches(fieldsOf(gr, o)));
   }
 
+  /** The filter of a list or watch over stored objects: field selectors name this version's fields. */
+  storedFilter(namespace: string | undefined, q: { labelSelector?: string; fieldSelector?: string }): (o: KubeObj) => boolean {
+    const match = this.filter(namespace, q);
+    if (!this.codec || !q.fieldSelector) return match;
+    const codec = this.codec;
+    return (o) => match(codec.fromStorage(o));
+  }
+
   async list(namespace: string | undefined, q: ListQuery): Promise<{ items: KubeObj[]; resourceVersion: string; continue?: string; remainingItemCount?: number }> {
     const match = this.filter(namespace, q);
+    const storedMatch = this.storedFilter(namespace, q);
     const limit = q.limit && q.limit > 0 ? q.limit : 0;
     // resourceVersion=0 without paging means "any recent state": the watch cache answers.
     if (!q.continue && !limit && (q.resourceVersion === "0" || q.resourceVersion === undefined || q.resourceVersion === "")) {
       if (q.resourceVersion === "0" || (await this.cacheIsCurrent())) {
-        const { items, revision } = this.cache.list(match);
+        const { items, revision } = this.cache.list(storedMatch);
+        if (this.codec) return { items: items.map((o) => this.view(o)), resourceVersion: String(revision) };
         // Cached objects are shared: a shallow copy carries the served type without cloning the rest.
         const typeMeta = { apiVersion: apiVersionOf(this.res), kind: this.res.kind };
         return { items: items.map((o) => ({ ...o, ...typeMeta }) as KubeObj), resourceVersion: String(revision) };
