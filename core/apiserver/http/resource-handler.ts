@@ -12,6 +12,7 @@ import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
+import type { ReviewHandlers } from "../registry/reviews.js";
 import { checkTypes } from "../registry/type-check.js";
 import { toTable, wantsTable, type IncludeObject } from "./table.js";
 
@@ -34,6 +35,7 @@ export interface HandlerContext {
   maxBodyBytes: number;
   minRequestTimeoutSeconds: number;
   subresources: SubresourceHandlers;
+  reviews: ReviewHandlers;
 }
 
 /** Answers one resource request whose identity is known and authorized. */
@@ -93,6 +95,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
       const body = await objectBody(req, ctx);
       checkBody(served, body, query, warnings);
+      const review = ctx.reviews.get(`${served.group}/${served.plural}`);
+      if (review) return sendJson(res, 201, await review({ served, body, user, namespace }), warnings);
       const created = await store.create(namespace, body, opts);
       return sendJson(res, 201, created, warnings);
     }
