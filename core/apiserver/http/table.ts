@@ -36,6 +36,8 @@ const age: Column = {
 };
 const col = (n: string, cell: Column["cell"], extra: Partial<Column> = {}): Column => ({ name: n, type: "string", cell, ...extra });
 const none = (v: unknown) => (v === undefined || v === null || v === "" ? "<none>" : v);
+/** Go's printBoolPtr: True, False, or <unset>. */
+const boolPtr = (v: unknown) => (v === undefined || v === null ? "<unset>" : v ? "True" : "False");
 const selector = (sel: any) =>
   sel?.matchLabels || sel?.matchExpressions
     ? Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"
@@ -168,15 +170,23 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (j) => {
       const conds = j.status?.conditions ?? [];
       const has = (t: string) => conds.some((c: any) => c.type === t && c.status === "True");
-      return has("Complete") ? "Complete" : has("Failed") ? "Failed" : has("Suspended") ? "Suspended" : "Running";
+      if (has("Complete")) return "Complete";
+      if (has("Failed")) return "Failed";
+      if (j.metadata.deletionTimestamp) return "Terminating";
+      return ["Suspended", "FailureTarget", "SuccessCriteriaMet"].find(has) ?? "Running";
     }),
-    col("Completions", (j) => `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`),
+    col("Completions", (j) => {
+      const done = j.status?.succeeded ?? 0;
+      if (j.spec?.completions !== undefined) return `${done}/${j.spec.completions}`;
+      return (j.spec?.parallelism ?? 0) > 1 ? `${done}/1 of ${j.spec.parallelism}` : `${done}/1`;
+    }),
     col("Duration", (j, now) => (j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : now) - Date.parse(j.status.startTime)) : "")),
     age,
     col("Containers", (j) => containers(j.spec), { priority: 1 }),
     col("Images", (j) => images(j.spec), { priority: 1 }),
+    col("Selector", (j) => selector(j.spec?.selector), { priority: 1 }),
   ],
-  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => String(c.spec?.suspend ?? false)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
 };
 
 const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
