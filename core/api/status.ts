@@ -64,6 +64,14 @@ export function invalid(gk: { group: string; kind: string }, name: string, cause
   return failure(422, "Invalid", `${kind} "${name}" is invalid: ${joined}`, { name, group: gk.group, kind: gk.kind, causes });
 }
 
+/**
+ * 422 as upstream's generic server response: a fixed message with the cause in details
+ * (how a JSON patch that does not apply is answered; kubectl prints "The request is invalid").
+ */
+export function unprocessable(cause: string): StatusError {
+  return failure(422, "Invalid", "the server rejected our request due to an error in our request", { group: "", kind: "", name: "", causes: [{ reason: "UnexpectedServerResponse", message: cause, field: "" }] });
+}
+
 export const badRequest = (message: string) => failure(400, "BadRequest", message);
 export const unauthorized = (message = "Unauthorized") => failure(401, "Unauthorized", message);
 
