@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { clusterPerFile, kubectlMissing, table } from "./cluster-per-file.js";
+
+describe.skipIf(kubectlMissing)("kubectl auth", () => {
+  const k = clusterPerFile();
+
+  it("`kubectl auth whoami` names the admin certificate's user and groups, and stores nothing", async () => {
+    const rows = table(await k.ok(["auth", "whoami"]));
+    expect(rows).toEqual([
+      ["ATTRIBUTE", "VALUE"],
+      ["Username", "kubernetes-admin"],
+      ["Groups", "[system:masters system:authenticated]"],
+    ]);
+    const review = JSON.parse(await k.ok(["auth", "whoami", "-o", "json"]));
+    expect(review).toMatchObject({ kind: "SelfSubjectReview", apiVersion: "authentication.k8s.io/v1", status: { userInfo: { username: "kubernetes-admin" } } });
+    expect(await k.fails(["get", "selfsubjectreviews"])).toContain("(MethodNotAllowed)");
+  });
+
+  it("`kubectl auth can-i` answers yes or no from the authorization chain", async () => {
+    expect(await k.ok(["auth", "can-i", "create", "deployments"])).toBe("yes\n");
+    expect(await k.ok(["auth", "can-i", "delete", "nodes", "--all-namespaces"])).toBe("yes\n");
+    expect(await k.ok(["auth", "can-i", "get", "/healthz"])).toBe("yes\n");
+    const list = table(await k.ok(["auth", "can-i", "--list"]));
+    expect(list[0]).toEqual(["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]);
+    expect(list).toContainEqual(["*.*", "[]", "[]", "[*]"]);
+  });
+
+  it("SubjectAccessReview, LocalSubjectAccessReview and TokenReview answer over the API as kubectl's reviews do", async () => {
+    const sar = await k.api("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: "jane", groups: ["dev"], resourceAttributes: { verb: "list", resource: "pods", namespace: "default" } } });
+    expect(sar.status).toEqual({ allowed: true });
+    const local = await k.cluster.api("POST", "/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews", JSON.stringify({ spec: { user: "jane", resourceAttributes: { verb: "list", resource: "pods", namespace: "other" } } }));
+    expect(local.status).toBe(422);
+    expect(JSON.parse(local.body).message).toContain('spec.resourceAttributes.namespace: Invalid value: "other": must match metadata.namespace');
+    const tr = await k.api("POST", "/apis/authentication.k8s.io/v1/tokenreviews", { spec: { token: "not-a-known-token" } });
+    expect(tr.status.authenticated).toBe(false);
+  });
+});
