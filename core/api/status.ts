@@ -84,7 +84,7 @@ export function forbidden(
   if (attrs.resourceRequest && attrs.resource) {
     const res = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
     const what = `${attrs.name ? `${qualified({ group: attrs.apiGroup ?? "", resource: attrs.resource })} "${attrs.name}"` : qualified({ group: attrs.apiGroup ?? "", resource: attrs.resource })} is forbidden`;
-    const scope = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : attrs.name ? "" : " at the cluster scope";
+    const scope = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : " at the cluster scope";
     message = `${what}: User "${attrs.user.name}" cannot ${attrs.verb} resource "${res}" in API group "${attrs.apiGroup ?? ""}"${scope}`;
   } else {
     message = `forbidden: User "${attrs.user.name}" cannot ${attrs.verb} path "${attrs.path}"`;

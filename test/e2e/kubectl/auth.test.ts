@@ -25,6 +25,18 @@ describe.skipIf(kubectlMissing)("kubectl auth", () => {
     expect(list).toContainEqual(["*.*", "[]", "[]", "[*]"]);
   });
 
+  it("`kubectl auth whoami --as` answers as the impersonated user and groups", async () => {
+    const rows = table(await k.ok(["auth", "whoami", "--as=jane", "--as-group=dev", "--as-group=qa"]));
+    expect(rows).toEqual([
+      ["ATTRIBUTE", "VALUE"],
+      ["Username", "jane"],
+      ["Groups", "[dev qa]"],
+    ]);
+    const sa = JSON.parse(await k.ok(["auth", "whoami", "--as=system:serviceaccount:web:robot", "-o", "json"]));
+    expect(sa.status.userInfo).toEqual({ username: "system:serviceaccount:web:robot", groups: ["system:serviceaccounts", "system:serviceaccounts:web", "system:authenticated"] });
+    expect(await k.ok(["auth", "can-i", "list", "pods", "--as=jane"])).toBe("yes\n");
+  });
+
   it("SubjectAccessReview, LocalSubjectAccessReview and TokenReview answer over the API as kubectl's reviews do", async () => {
     const sar = await k.api("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: "jane", groups: ["dev"], resourceAttributes: { verb: "list", resource: "pods", namespace: "default" } } });
     expect(sar.status).toEqual({ allowed: true });
