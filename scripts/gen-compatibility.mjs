@@ -136,14 +136,25 @@ function commandTests(report) {
   return out;
 }
 
+/**
+ * The promised commands in their order, each followed by the tested commands it is a
+ * prefix of (`kubectl auth whoami --as` after `kubectl auth whoami`); the rest at the end.
+ */
+function ordered(tested) {
+  const extra = tested.filter((c) => !PROMISED.includes(c)).sort();
+  const parent = (c) => PROMISED.filter((p) => c.startsWith(`${p} `)).sort((a, b) => b.length - a.length)[0];
+  const out = [];
+  for (const p of PROMISED) out.push(p, ...extra.filter((c) => parent(c) === p));
+  return [...out, ...extra.filter((c) => !parent(c))];
+}
+
 const cell = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function render(tests, version) {
   const byCommand = new Map();
   for (const t of tests) byCommand.set(t.command, [...(byCommand.get(t.command) ?? []), t]);
-  const extra = [...byCommand.keys()].filter((c) => !PROMISED.includes(c)).sort();
   const rows = [];
-  for (const command of [...PROMISED, ...extra]) {
+  for (const command of ordered([...byCommand.keys()])) {
     const ts = byCommand.get(command);
     if (!ts) rows.push(`| \`${command}\` | no test yet | not covered | – |`);
     else for (const t of ts) rows.push(`| \`${command}\` | ${cell(t.checks)} (${t.file}) | ${t.result} | ${version} |`);
