@@ -15,20 +15,27 @@ function defaultContainer(c: any): void {
   c.resources ??= {};
 }
 
-/** The Pod defaults upstream's defaulting applies, so stored pods read the same. */
+/** Upstream's pod spec defaults, for pods and for the templates of workloads alike. */
 export function defaultPodSpec(spec: any): void {
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= "ClusterFirst";
   spec.schedulerName ??= "default-scheduler";
   spec.securityContext ??= {};
-  spec.enableServiceLinks ??= true;
-  spec.preemptionPolicy ??= "PreemptLowerPriority";
-  spec.priority ??= 0;
   if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount;
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) defaultContainer(c);
   spec.tolerations ??= undefined;
   if (spec.tolerations === undefined) delete spec.tolerations;
+}
+
+/**
+ * What a pod gets that a workload's template does not: service links (defaulted on the
+ * Pod, not the PodSpec, upstream) and the priority that upstream's Priority admission sets.
+ */
+function defaultPodOnly(spec: any): void {
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= "PreemptLowerPriority";
+  spec.priority ??= 0;
 }
 
 function qosClass(spec: any): string {
@@ -90,12 +97,14 @@ export const podStrategy: Strategy = {
   prepareForCreate(pod) {
     pod.spec ??= {};
     defaultPodSpec(pod.spec);
+    defaultPodOnly(pod.spec);
     pod.status = { phase: "Pending", qosClass: qosClass(pod.spec) };
     if (pod.spec.schedulingGates?.length) pod.status.conditions = [{ type: "PodScheduled", status: "False", reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates", lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") }];
   },
   prepareForUpdate(pod, old) {
     pod.spec ??= {};
     defaultPodSpec(pod.spec);
+    defaultPodOnly(pod.spec);
     if (pod.spec.nodeName === undefined && old.spec?.nodeName) pod.spec.nodeName = old.spec.nodeName;
   },
   validate: (pod) => validatePod(pod),

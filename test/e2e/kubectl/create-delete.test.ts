@@ -43,6 +43,9 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
       progressDeadlineSeconds: 600,
     });
     expect(d.spec.template.spec).toMatchObject({ restartPolicy: "Always", dnsPolicy: "ClusterFirst", schedulerName: "default-scheduler", terminationGracePeriodSeconds: 30 });
+    // Pod-only defaults (service links, admission's priority) stay off the template.
+    expect(Object.keys(d.spec.template.spec)).not.toContain("enableServiceLinks");
+    expect(Object.keys(d.spec.template.spec)).not.toContain("priority");
     expect(d.spec.template.spec.containers[0]).toMatchObject({ name: "nginx", image: "nginx:1.25", imagePullPolicy: "IfNotPresent", ports: [{ containerPort: 80, protocol: "TCP" }] });
   });
 
@@ -62,7 +65,7 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     const p = await json(["get", "pod", "shell"]);
     expect(p.metadata.labels).toEqual({ run: "shell" });
     expect(p.spec.containers[0]).toMatchObject({ name: "shell", image: "busybox:1.36", args: ["sleep", "3600"], env: [{ name: "MODE", value: "test" }], ports: [{ containerPort: 8080, protocol: "TCP" }] });
-    expect(p.spec.restartPolicy).toBe("Always");
+    expect(p.spec).toMatchObject({ restartPolicy: "Always", enableServiceLinks: true, priority: 0, preemptionPolicy: "PreemptLowerPriority" });
     expect(p.status.phase).toBe("Pending");
     expect(p.status.qosClass).toBe("BestEffort");
   });
