@@ -14,6 +14,36 @@ import { cronJobStrategy, daemonSetStrategy, deploymentStrategy, jobStrategy, re
 const PATH_NAMED = new Set(["rbac.authorization.k8s.io/roles", "rbac.authorization.k8s.io/clusterroles", "rbac.authorization.k8s.io/rolebindings", "rbac.authorization.k8s.io/clusterrolebindings"]);
 const LABEL_NAMED = new Set(["/namespaces", "/services", "/replicationcontrollers", "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets"]);
 
+/** Kinds upstream keeps without `metadata.generation`: nothing observes a spec of theirs. */
+const NO_GENERATION = new Set([
+  "/configmaps",
+  "/secrets",
+  "/namespaces",
+  "/nodes",
+  "/services",
+  "/serviceaccounts",
+  "/endpoints",
+  "/events",
+  "/limitranges",
+  "/resourcequotas",
+  "/persistentvolumes",
+  "/persistentvolumeclaims",
+  "/podtemplates",
+  "apps/controllerrevisions",
+  "events.k8s.io/events",
+  "coordination.k8s.io/leases",
+  "rbac.authorization.k8s.io/roles",
+  "rbac.authorization.k8s.io/clusterroles",
+  "rbac.authorization.k8s.io/rolebindings",
+  "rbac.authorization.k8s.io/clusterrolebindings",
+  "scheduling.k8s.io/priorityclasses",
+  "storage.k8s.io/storageclasses",
+  "storage.k8s.io/csidrivers",
+  "storage.k8s.io/csinodes",
+  "node.k8s.io/runtimeclasses",
+  "certificates.k8s.io/certificatesigningrequests",
+]);
+
 export interface KindOptions {
   storage: Storage;
   serviceClusterIPRange: string;
@@ -43,7 +73,7 @@ export function strategies(opts: KindOptions): StrategyLookup & { serviceIPs: Re
     const key = `${res.group}/${res.plural}`;
     const base = res.crd ? customResourceStrategy(res) : (byKey[key] ?? {});
     const nameRule = PATH_NAMED.has(key) ? "path" : LABEL_NAMED.has(key) ? "label" : (base.nameRule ?? "subdomain");
-    return { ...base, nameRule };
+    return { ...base, nameRule, ...(NO_GENERATION.has(key) ? { tracksGeneration: false } : {}) };
   };
   return Object.assign(lookup, { serviceIPs });
 }

@@ -53,6 +53,10 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(cm).toMatchObject({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "yml", namespace: "default" }, data: { greeting: "hello" } });
     expect(cm.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(Number(cm.metadata.resourceVersion)).toBeGreaterThan(0);
+    // Config maps have no generation upstream; deployments count spec changes in theirs.
+    expect(cm.metadata).not.toHaveProperty("generation");
+    await k.ok(["create", "deployment", "yml", "--image=nginx:1.25"]);
+    expect(parse(await k.ok(["get", "deployment", "yml", "-o", "yaml"])).metadata.generation).toBe(1);
   });
 
   it("`kubectl get -o json` prints a List of the selected kinds", async () => {
