@@ -138,6 +138,11 @@ export function decodeMessage(type: string, r: Reader): unknown {
       } else list.push(value(ftype, wire, r));
       continue;
     }
+    // A Go embedding (Volume's VolumeSource, Probe's handler) is its own message on the wire, inlined in JSON.
+    if (flags === "i") {
+      Object.assign(out, value(ftype, wire, r));
+      continue;
+    }
     // Go's omitempty: empty strings of non-pointer fields are sent on the wire but are not set.
     const v = value(ftype, wire, r);
     if (v !== undefined && v !== "") out[name] = v;

@@ -60,6 +60,12 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect((await k.cluster.kubectl(["get", "service", "peers"])).code).not.toBe(0);
   });
 
+  it("`kubectl create ingress` stores its rules, whose protobuf form embeds the HTTP rule value", async () => {
+    expect(await k.ok(["create", "ingress", "site", "--class=nginx", "--rule=shop.example/api*=api:80"])).toBe("ingress.networking.k8s.io/site created\n");
+    const ing = await json(["get", "ingress", "site"]);
+    expect(ing.spec).toEqual({ ingressClassName: "nginx", rules: [{ host: "shop.example", http: { paths: [{ path: "/api", pathType: "Prefix", backend: { service: { name: "api", port: { number: 80 } } } }] } }] });
+  });
+
   it("`kubectl run` makes a pod labelled run=NAME with the command's arguments", async () => {
     expect(await k.ok(["run", "shell", "--image=busybox:1.36", "--env=MODE=test", "--port=8080", "--", "sleep", "3600"])).toBe("pod/shell created\n");
     const p = await json(["get", "pod", "shell"]);
