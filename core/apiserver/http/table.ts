@@ -1,49 +1,16 @@
 import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
+import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
+import { OTHER_PRINTERS } from "./table-other-kinds.js";
 
-interface Column {
-  name: string;
-  type: "string" | "integer" | "number" | "boolean" | "date";
-  format?: string;
-  priority?: number;
-  cell(o: KubeObj, now: number): unknown;
+/** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
+function endpointAddresses(e: KubeObj): string[] {
+  return (e.subsets ?? []).flatMap((s: any) => {
+    const ips = (s.addresses ?? []).map((a: any) => a.ip);
+    if (!s.ports?.length) return ips;
+    return s.ports.flatMap((p: any) => ips.map((ip: string) => hostPort(ip, p.port)));
+  });
 }
-
-/** Upstream's HumanDuration, the AGE column's form. */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < -1) return "<invalid>";
-  if (s < 0) return "0s";
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  if (h < 24 * 8) return h % 24 === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${h % 24}h`;
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
-  const y = Math.floor(h / 24 / 365);
-  if (y < 8) return `${y}y${Math.floor((h / 24) % 365)}d`;
-  return `${y}y`;
-}
-
-const name: Column = { name: "Name", type: "string", format: "name", cell: (o) => o.metadata.name };
-const age: Column = {
-  name: "Age",
-  type: "string",
-  cell: (o, now) => (o.metadata.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : "<unknown>"),
-};
-const col = (n: string, cell: Column["cell"], extra: Partial<Column> = {}): Column => ({ name: n, type: "string", cell, ...extra });
-const none = (v: unknown) => (v === undefined || v === null || v === "" ? "<none>" : v);
-/** Go's printBoolPtr: True, False, or <unset>. */
-const boolPtr = (v: unknown) => (v === undefined || v === null ? "<unset>" : v ? "True" : "False");
-const selector = (sel: any) =>
-  sel?.matchLabels || sel?.matchExpressions
-    ? Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"
-    : sel
-      ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",")
-      : "<none>";
 
 function podStatus(p: KubeObj): string {
   if (p.metadata.deletionTimestamp) return "Terminating";
@@ -63,7 +30,7 @@ const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MO
 const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
 const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
 
-/** Upstream's printer columns for the main kinds; NAME and AGE for the rest. */
+/** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
   "/pods": [
     name,
@@ -89,7 +56,7 @@ const PRINTERS: Record<string, Column[]> = {
     age,
     col("Selector", (s) => selector(s.spec?.selector), { priority: 1 }),
   ],
-  "/endpoints": [name, col("Endpoints", (e) => (e.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(",") || "<none>"), age],
+  "/endpoints": [name, col("Endpoints", (e) => firstThree(endpointAddresses(e), "<none>")), age],
   "/nodes": [
     name,
     col("Status", (n) => {
@@ -200,7 +167,8 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 function columnsFor(res: ServedResource): Column[] {
-  return PRINTERS[`${res.group}/${res.plural}`] ?? DEFAULT;
+  const key = `${res.group}/${res.plural}`;
+  return PRINTERS[key] ?? OTHER_PRINTERS[key] ?? DEFAULT;
 }
 
 export type IncludeObject = "None" | "Metadata" | "Object";

@@ -145,6 +145,27 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(rows[1]![3]).toBe("env=prod,tier=web");
   });
 
+  it("`kubectl get` prints upstream's columns for ingresses, disruption budgets, quotas, priority classes, role bindings and endpoint slices", async () => {
+    await k.ok(["create", "namespace", "more"]);
+    const n = ["-n", "more"];
+    await k.ok([...n, "create", "ingress", "site", "--class=nginx", "--rule=a.example/=web:80", "--rule=b.example/=web:80"]);
+    await k.ok([...n, "create", "poddisruptionbudget", "budget", "--selector=app=web", "--min-available=2"]);
+    await k.ok([...n, "create", "quota", "small", "--hard=pods=4,limits.cpu=2"]);
+    await k.api("PATCH", "/api/v1/namespaces/more/resourcequotas/small/status", { status: { hard: { pods: "4", "limits.cpu": "2" }, used: { pods: "1", "limits.cpu": "500m" } } }, "application/merge-patch+json");
+    await k.ok(["create", "priorityclass", "high", "--value=1000", "--description=urgent"]);
+    await k.ok([...n, "create", "rolebinding", "readers", "--clusterrole=view", "--user=jane", "--serviceaccount=more:robot"]);
+    const rows = async (kind: string, ...extra: string[]) => table(await k.ok([...n, "get", kind, ...extra]));
+    expect(await rows("ingresses")).toEqual([["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], ["site", "nginx", "a.example,b.example", "80", expect.stringMatching(/^\d+s$/)]]);
+    expect((await rows("poddisruptionbudgets"))[1]!.slice(0, 4)).toEqual(["budget", "2", "N/A", "0"]);
+    expect(await rows("resourcequotas")).toEqual([["NAME", "AGE", "REQUEST", "LIMIT"], ["small", expect.stringMatching(/^\d+s$/), "pods: 1/4", "limits.cpu: 500m/2"]]);
+    const pc = table(await k.ok(["get", "priorityclass", "high"]));
+    expect(pc[0]).toEqual(["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]);
+    expect(pc[1]).toEqual(["high", "1000", "false", pc[1]![3], "PreemptLowerPriority"]);
+    expect(await rows("rolebindings", "-o", "wide")).toEqual([["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"], ["readers", "ClusterRole/view", expect.stringMatching(/^\d+s$/), "jane", "more/robot"]]);
+    const port = new URL(k.cluster.url).port;
+    expect(table(await k.ok(["get", "endpointslices", "kubernetes"]))[1]!.slice(0, 4)).toEqual(["kubernetes", "IPv4", port, "127.0.0.1"]);
+  });
+
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {
     await k.ok(["create", "namespace", "every"]);
     await k.ok(["-n", "every", "create", "deployment", "web", "--image=nginx:1.25"]);
