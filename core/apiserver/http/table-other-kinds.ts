@@ -40,6 +40,62 @@ function controllerOf(o: KubeObj): string {
   return `${String(ref.kind).toLowerCase()}${group ? `.${group}` : ""}/${ref.name}`;
 }
 
+/** HPA TARGETS: `current/target` per metric (resources named), the first two then how many more. */
+function hpaTargets(specs: any[], statuses: any[]): string {
+  if (!specs.length) return "<none>";
+  const value = (v: any) => (v === undefined || v === null ? undefined : String(v));
+  const cells = specs.map((m, i) => {
+    const now = statuses[i] ?? {};
+    const pair = (src: any, cur: any) => {
+      const avg = src?.target?.averageValue !== undefined;
+      const current = value(avg ? cur?.current?.averageValue : cur?.current?.value) ?? "<unknown>";
+      return `${current}/${avg ? src.target.averageValue : src?.target?.value}${avg ? " (avg)" : ""}`;
+    };
+    const resource = (src: any, cur: any) => {
+      if (src?.target?.averageValue !== undefined) return `${src.name}: ${value(cur?.current?.averageValue) ?? "<unknown>"}/${src.target.averageValue}`;
+      const current = cur?.current?.averageUtilization !== undefined ? `${cur.current.averageUtilization}%` : "<unknown>";
+      const target = src?.target?.averageUtilization !== undefined ? `${src.target.averageUtilization}%` : "<auto>";
+      return `${src?.name}: ${current}/${target}`;
+    };
+    switch (m.type) {
+      case "External":
+        return pair(m.external, now.external);
+      case "Object":
+        return pair(m.object, now.object);
+      case "Pods":
+        return `${value(now.pods?.current?.averageValue) ?? "<unknown>"}/${m.pods?.target?.averageValue}`;
+      case "Resource":
+        return resource(m.resource, now.resource);
+      case "ContainerResource":
+        return resource(m.containerResource, now.containerResource);
+      default:
+        return "<unknown type>";
+    }
+  });
+  return cells.length > 2 ? `${cells.slice(0, 2).join(", ")} + ${cells.length - 2} more...` : cells.join(", ");
+}
+
+/** autoscaling/v1 says in two fields what v2 says as one Resource metric. */
+function hpaMetrics(h: KubeObj): [any[], any[]] {
+  if (h.spec?.metrics) return [h.spec.metrics, h.status?.currentMetrics ?? []];
+  if (h.spec?.targetCPUUtilizationPercentage === undefined) return [[], []];
+  const current = h.status?.currentCPUUtilizationPercentage;
+  return [
+    [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: h.spec.targetCPUUtilizationPercentage } } }],
+    current === undefined ? [] : [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: current } } }],
+  ];
+}
+
+const hpaColumns: Column[] = [
+  name,
+  col("Reference", (h) => `${h.spec?.scaleTargetRef?.kind ?? ""}/${h.spec?.scaleTargetRef?.name ?? ""}`),
+  col("Targets", (h) => hpaTargets(...hpaMetrics(h))),
+  col("MinPods", (h) => (h.spec?.minReplicas !== undefined ? String(h.spec.minReplicas) : "<unset>")),
+  col("MaxPods", (h) => h.spec?.maxReplicas ?? 0, { type: "integer" }),
+  col("Replicas", (h) => h.status?.currentReplicas ?? 0, { type: "integer" }),
+  age,
+];
+
 /** Upstream's printer columns for kinds beyond the main workloads. */
 export const OTHER_PRINTERS: Record<string, Column[]> = {
   "networking.k8s.io/ingresses": [
@@ -93,5 +149,6 @@ export const OTHER_PRINTERS: Record<string, Column[]> = {
     col("Endpoints", (e) => firstThree((e.endpoints ?? []).flatMap((x: any) => x.addresses ?? []), "<unset>")),
     age,
   ],
+  "autoscaling/horizontalpodautoscalers": hpaColumns,
   "apps/controllerrevisions": [name, col("Controller", controllerOf), col("Revision", (r) => r.revision ?? 0, { type: "integer" }), age],
 };

@@ -145,7 +145,7 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(rows[1]![3]).toBe("env=prod,tier=web");
   });
 
-  it("`kubectl get` prints upstream's columns for ingresses, disruption budgets, quotas, priority classes, role bindings and endpoint slices", async () => {
+  it("`kubectl get` prints upstream's columns for ingresses, disruption budgets, quotas, priority classes, role bindings, endpoint slices and autoscalers", async () => {
     await k.ok(["create", "namespace", "more"]);
     const n = ["-n", "more"];
     await k.ok([...n, "create", "ingress", "site", "--class=nginx", "--rule=a.example/=web:80", "--rule=b.example/=web:80"]);
@@ -164,6 +164,22 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(await rows("rolebindings", "-o", "wide")).toEqual([["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"], ["readers", "ClusterRole/view", expect.stringMatching(/^\d+s$/), "jane", "more/robot"]]);
     const port = new URL(k.cluster.url).port;
     expect(table(await k.ok(["get", "endpointslices", "kubernetes"]))[1]!.slice(0, 4)).toEqual(["kubernetes", "IPv4", port, "127.0.0.1"]);
+    const hpa = k.manifest("hpa.yaml", `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: more}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 6
+  metrics:
+  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}}
+  - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 500Mi}}}
+  - {type: Pods, pods: {metric: {name: qps}, target: {type: AverageValue, averageValue: "10"}}}
+`);
+    await k.ok(["apply", "-f", hpa]);
+    const autoscaler = await rows("horizontalpodautoscalers");
+    expect(autoscaler[0]).toEqual(["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]);
+    expect(autoscaler[1]!.slice(0, 6)).toEqual(["web", "Deployment/web", "cpu: <unknown>/60%, memory: <unknown>/500Mi + 1 more...", "2", "6", "0"]);
   });
 
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {
