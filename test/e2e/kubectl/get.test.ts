@@ -122,6 +122,7 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(await k.ok(["-n", "fs", "get", "pods", "--field-selector", "status.phase=Running", "-o", "name"])).toBe("pod/busy\n");
     expect(await k.ok(["-n", "fs", "get", "pods", "--field-selector", "spec.nodeName=node-c", "-o", "name"])).toBe("pod/busy\n");
     expect(await k.ok(["-n", "fs", "get", "pods", "--field-selector", "metadata.name!=busy", "-o", "name"])).toBe("pod/waiting\n");
+    expect(await k.ok(["get", "services", "-A", "--field-selector", "spec.type=ClusterIP,spec.clusterIP=10.96.0.1", "-o", "name"])).toBe("service/kubernetes\n");
     const err = await k.fails(["-n", "fs", "get", "pods", "--field-selector", "spec.color=red"]);
     expect(err).toContain('field label not supported: spec.color');
   });
