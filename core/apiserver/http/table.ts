@@ -2,6 +2,7 @@ import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
 import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
 import { OTHER_PRINTERS } from "./table-other-kinds.js";
+import { crdColumns } from "./table-crd.js";
 
 /** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
 function endpointAddresses(e: KubeObj): string[] {
@@ -167,6 +168,7 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 function columnsFor(res: ServedResource): Column[] {
+  if (res.crd) return crdColumns(res);
   const key = `${res.group}/${res.plural}`;
   return PRINTERS[key] ?? OTHER_PRINTERS[key] ?? DEFAULT;
 }

@@ -7,6 +7,16 @@ export interface ServedSubresource {
   verbs: string[];
 }
 
+/** A CRD version's additionalPrinterColumns entry. */
+export interface PrinterColumn {
+  name: string;
+  type: "integer" | "number" | "string" | "boolean" | "date";
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
 export interface ServedResource {
   group: string;
   version: string;
@@ -23,9 +33,10 @@ export interface ServedResource {
   definition?: string;
   /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/`. */
   prefix: string;
-  /** For CRDs: the version's structural schema and its scale paths. */
+  /** For CRDs: the version's structural schema, its scale paths and printer columns. */
   crd?: {
     schema?: Record<string, any>;
+    printerColumns?: PrinterColumn[];
     scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
     preserveUnknownFields: boolean;
   };

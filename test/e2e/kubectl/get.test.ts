@@ -183,6 +183,40 @@ spec:
     expect(autoscaler[1]!.slice(0, 6)).toEqual(["web", "Deployment/web", "cpu: <unknown>/60%, memory: <unknown>/500Mi + 1 more...", "2", "6", "0"]);
   });
 
+  it("`kubectl get` prints a custom resource's additionalPrinterColumns, and NAME and AGE where it has none", async () => {
+    const crd = (plural: string, kind: string, columns: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: ${plural}.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: ${plural}, singular: ${kind.toLowerCase()}, kind: ${kind}}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+${columns}`;
+    await k.ok(["apply", "-f", k.manifest("gadgets.yaml", crd("gadgets", "Gadget", `    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Ready, type: string, jsonPath: '.status.conditions[?(@.type=="Ready")].status'}
+    - {name: Color, type: string, jsonPath: .spec.color, priority: 1}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+`))]);
+    await k.ok(["apply", "-f", k.manifest("plain.yaml", crd("plains", "Plain", ""))]);
+    await k.ok(["wait", "--for=condition=Established", "crd/gadgets.example.com", "crd/plains.example.com", "--timeout=20s"]);
+    await k.ok(["apply", "-f", k.manifest("g1.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 3, color: red}\n---\napiVersion: example.com/v1\nkind: Plain\nmetadata: {name: p1, namespace: default}\n")]);
+    await k.api("PATCH", "/apis/example.com/v1/namespaces/default/gadgets/g1/status", { status: { conditions: [{ type: "Ready", status: "True" }] } }, "application/merge-patch+json");
+    const rows = table(await k.ok(["get", "gadgets"]));
+    expect(rows[0]).toEqual(["NAME", "SIZE", "READY", "AGE"]);
+    expect(rows[1]!.slice(0, 3)).toEqual(["g1", "3", "True"]);
+    expect(table(await k.ok(["get", "gadgets", "-o", "wide"]))[0]).toEqual(["NAME", "SIZE", "READY", "COLOR", "AGE"]);
+    const plain = table(await k.ok(["get", "plains"]));
+    expect(plain[0]).toEqual(["NAME", "AGE"]);
+    expect(plain[1]![1]).toMatch(/^\d+s$/);
+  });
+
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {
     await k.ok(["create", "namespace", "every"]);
     await k.ok(["-n", "every", "create", "deployment", "web", "--image=nginx:1.25"]);
