@@ -62,6 +62,17 @@ describe.skipIf(kubectlMissing)("kubectl apply, diff and edit", () => {
     expect(live.spec.template.spec.containers.map((c: any) => c.name)).toEqual(["nginx"]);
   });
 
+  it("`kubectl apply --prune` deletes the labelled objects a manifest no longer lists", async () => {
+    await k.ok(["create", "namespace", "sets"]);
+    const cm = (n: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}, namespace: sets, labels: {set: one}}\n`;
+    const file = k.manifest("set.yaml", `${cm("a")}---\n${cm("b")}`);
+    await k.ok(["apply", "-f", file]);
+    await k.ok(["-n", "sets", "create", "configmap", "unlabelled"]);
+    writeFileSync(file, cm("a"));
+    expect(await k.ok(["apply", "-f", file, "--prune", "-l", "set=one", "--prune-allowlist=core/v1/ConfigMap"])).toBe("configmap/a unchanged\nconfigmap/b pruned\n");
+    expect((await k.ok(["-n", "sets", "get", "configmaps", "-o", "name"])).trim().split("\n").filter((n) => n !== "configmap/kube-root-ca.crt")).toEqual(["configmap/a", "configmap/unlabelled"]);
+  });
+
   it("`kubectl diff` shows what an apply would change, exits 1, and changes nothing", async () => {
     await k.ok(["create", "namespace", "diff"]);
     const file = k.manifest("diff.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: diff}\ndata: {color: blue}\n");
