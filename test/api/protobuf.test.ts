@@ -61,6 +61,11 @@ describe("Kubernetes protobuf bodies", () => {
     expect(decodeObject("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", raw)).toMatchObject({ webhooks: [{ name: "check.example.com" }] });
   });
 
+  it("finds options kinds in meta whatever group version the envelope names", () => {
+    const raw = msg((w) => w.tag(1, 0).varint(0).bytes(4, text("Background")));
+    expect(decodeObject("v1", "DeleteOptions", raw)).toEqual({ apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, propagationPolicy: "Background" });
+  });
+
   it("refuses a body without the prefix and a truncated one", () => {
     expect(() => decodeEnvelope(text("{}"))).toThrow(/k8s\\0/);
     const body = encodeEnvelope("v1", "Namespace", Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x64]));

@@ -36,6 +36,8 @@ export function messageFor(apiVersion: string, kind: string): string {
       : group === "meta.k8s.io"
         ? [`k8s.io.apimachinery.pkg.apis.meta.${version}.${kind}`]
         : [`k8s.io.api.${group.replace(/\.k8s\.io$/, "").split(".")[0]}.${version}.${kind}`];
+  // Options kinds (DeleteOptions, …) are registered in every group version but defined once, in meta.
+  candidates.push(`k8s.io.apimachinery.pkg.apis.meta.${version}.${kind}`);
   for (const c of candidates) if (load()[c]) return c;
   throw new Error(`no protobuf message for ${kind} in ${apiVersion}`);
 }
