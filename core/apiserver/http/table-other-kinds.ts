@@ -1,5 +1,5 @@
 import type { KubeObj } from "../registry/strategy.js";
-import { age, col, firstThree, name, none, selector, type Column } from "./table-columns.js";
+import { age, col, firstThree, humanDuration, name, none, selector, type Column } from "./table-columns.js";
 
 /** Ingress HOSTS: up to three hosts, `*` when no rule names one. */
 const hosts = (rules: any[] | undefined) => firstThree((rules ?? []).map((r) => r.host).filter(Boolean), "*");
@@ -96,6 +96,15 @@ const hpaColumns: Column[] = [
   age,
 ];
 
+/** CSR CONDITION: the decision (Denied over Approved, else Pending), then Failed and Issued. */
+function csrCondition(csr: KubeObj): string {
+  const types = new Set((csr.status?.conditions ?? []).map((c: any) => c.type));
+  let out = types.has("Denied") ? "Denied" : types.has("Approved") ? "Approved" : "Pending";
+  if (types.has("Failed")) out += ",Failed";
+  if (csr.status?.certificate) out += ",Issued";
+  return out;
+}
+
 /** Upstream's printer columns for kinds beyond the main workloads. */
 export const OTHER_PRINTERS: Record<string, Column[]> = {
   "networking.k8s.io/ingresses": [
@@ -150,5 +159,13 @@ export const OTHER_PRINTERS: Record<string, Column[]> = {
     age,
   ],
   "autoscaling/horizontalpodautoscalers": hpaColumns,
+  "certificates.k8s.io/certificatesigningrequests": [
+    name,
+    age,
+    col("SignerName", (c) => c.spec?.signerName ?? ""),
+    col("Requestor", (c) => c.spec?.username ?? ""),
+    col("RequestedDuration", (c) => (c.spec?.expirationSeconds !== undefined ? humanDuration(c.spec.expirationSeconds * 1000) : "<none>")),
+    col("Condition", csrCondition),
+  ],
   "apps/controllerrevisions": [name, col("Controller", controllerOf), col("Revision", (r) => r.revision ?? 0, { type: "integer" }), age],
 };

@@ -4,6 +4,7 @@ import type { Strategy } from "../registry/strategy.js";
 import type { StrategyLookup } from "../registry/stores.js";
 import { nodePortAllocator, serviceIPAllocator } from "./allocator.js";
 import { configMapStrategy, secretStrategy } from "./config.js";
+import { csrStrategy } from "./certificates.js";
 import { crdStrategy, customResourceStrategy } from "./crds.js";
 import { namespaceStrategy } from "./namespaces.js";
 import { podStrategy } from "./pods.js";
@@ -68,6 +69,7 @@ export function strategies(opts: KindOptions): StrategyLookup & { serviceIPs: Re
     "batch/jobs": jobStrategy,
     "batch/cronjobs": cronJobStrategy,
     "apiextensions.k8s.io/customresourcedefinitions": crdStrategy,
+    "certificates.k8s.io/certificatesigningrequests": csrStrategy,
   };
   const lookup = (res: ServedResource): Strategy => {
     const key = `${res.group}/${res.plural}`;

@@ -1,4 +1,4 @@
-import { badRequest, conflict, fieldRequired, invalid, tooManyRequests } from "../../api/status.js";
+import { badRequest, conflict, fieldRequired, invalid, methodNotSupported, tooManyRequests } from "../../api/status.js";
 import { sendJson } from "../http/respond.js";
 import type { SubresourceHandlers, SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
@@ -64,10 +64,26 @@ async function finalizeNamespace(r: SubresourceRequest): Promise<void> {
   sendJson(r.res, 200, obj);
 }
 
+/** certificatesigningrequests/approval: the Approved or Denied condition, as `kubectl certificate approve` writes it. */
+async function approveCsr(r: SubresourceRequest): Promise<void> {
+  if (r.info.verb === "get") return sendJson(r.res, 200, await r.store.get(r.namespace, r.name));
+  if (r.info.verb !== "update") throw methodNotSupported({ group: r.served.group, resource: `${r.served.plural}/approval` }, r.info.verb);
+  const body = await r.body();
+  if (body.metadata?.name && body.metadata.name !== r.name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`);
+  const { obj } = await r.store.guaranteedUpdate(r.namespace, r.name, { ...r.opts, subresource: "approval" }, (current) => {
+    if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict({ group: r.served.group, resource: r.served.plural }, r.name);
+    }
+    return { ...current, status: body.status ?? {} };
+  });
+  sendJson(r.res, 200, obj);
+}
+
 export function subresourceHandlers(stores: Stores): SubresourceHandlers {
   return new Map([
     ["/pods/binding", bindPod],
     ["/pods/eviction", evictPod(stores)],
     ["/namespaces/finalize", finalizeNamespace],
+    ["certificates.k8s.io/certificatesigningrequests/approval", approveCsr],
   ]);
 }
