@@ -201,7 +201,7 @@ async function handleSubresource(
   }
   const handler = ctx.subresources.get(`${served.group}/${served.plural}/${sub}`);
   if (!handler) throw methodNotSupported(gr, info.verb);
-  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx) });
+  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx), decoded: async () => decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req)) });
 }
 
 async function objectBody(req: IncomingMessage, ctx: HandlerContext): Promise<KubeObj> {

@@ -23,7 +23,7 @@ export function defaultPodSpec(spec: any): void {
   spec.schedulerName ??= "default-scheduler";
   spec.securityContext ??= {};
   if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount;
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) defaultContainer(c);
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])]) defaultContainer(c);
   spec.tolerations ??= undefined;
   if (spec.tolerations === undefined) delete spec.tolerations;
 }
@@ -72,8 +72,20 @@ function validatePod(pod: KubeObj): FieldCause[] {
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(fieldRequired("spec.containers"));
   else validateContainers(spec.containers, "spec.containers", causes);
   if (spec.initContainers) validateContainers(spec.initContainers, "spec.initContainers", causes);
+  if (spec.ephemeralContainers) validateContainers(spec.ephemeralContainers, "spec.ephemeralContainers", causes);
   if (!RESTART.includes(spec.restartPolicy)) causes.push(fieldNotSupported("spec.restartPolicy", spec.restartPolicy, RESTART));
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) causes.push(fieldInvalid("spec.terminationGracePeriodSeconds", spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
+  return causes;
+}
+
+/** Ephemeral containers are added, never changed or removed; their names are the pod's to share. */
+function ephemeralChanges(now: any[], before: any[]): FieldCause[] {
+  const causes: FieldCause[] = [];
+  before.forEach((old, i) => {
+    const same = now.find((c) => c?.name === old.name);
+    if (!same) causes.push(fieldForbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers ${JSON.stringify(old.name)} may not be removed`));
+    else if (!isDeepStrictEqual(same, old)) causes.push(fieldForbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers ${JSON.stringify(old.name)} may not be changed`));
+  });
   return causes;
 }
 
@@ -110,8 +122,14 @@ export const podStrategy: Strategy = {
   validate: (pod) => validatePod(pod),
   validateUpdate(pod, old, ctx) {
     const causes = validatePod(pod);
-    // Binding sets spec.nodeName; nothing else may change it.
-    const view = (spec: any) => (ctx.subresource === "binding" ? { ...mutableView(spec), nodeName: undefined } : mutableView(spec));
+    // Binding sets spec.nodeName and /ephemeralcontainers adds debug containers; nothing else may change either.
+    const view = (spec: any) => {
+      const v = mutableView(spec);
+      if (ctx.subresource === "binding") v.nodeName = undefined;
+      if (ctx.subresource === "ephemeralcontainers") delete v.ephemeralContainers;
+      return v;
+    };
+    if (ctx.subresource === "ephemeralcontainers") causes.push(...ephemeralChanges(pod.spec?.ephemeralContainers ?? [], old.spec?.ephemeralContainers ?? []));
     if (!isDeepStrictEqual(view(pod.spec), view(old.spec))) {
       causes.push(fieldForbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
     }

@@ -1,5 +1,8 @@
 import { badRequest, conflict, fieldRequired, invalid, methodNotSupported, tooManyRequests } from "../../api/status.js";
 import { sendJson } from "../http/respond.js";
+import { mediaType } from "../http/body.js";
+import { applyPatch } from "../http/patch.js";
+import type { KubeObj } from "../registry/strategy.js";
 import type { SubresourceHandlers, SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
 import { selectorFromLabelSelector } from "../../api/labels.js";
@@ -79,10 +82,27 @@ async function approveCsr(r: SubresourceRequest): Promise<void> {
   sendJson(r.res, 200, obj);
 }
 
+/**
+ * pods/ephemeralcontainers: a PUT or any PATCH of the pod whose only effect may be on
+ * spec.ephemeralContainers (`kubectl debug`); the pod strategy refuses everything else.
+ */
+async function ephemeralContainers(r: SubresourceRequest): Promise<void> {
+  if (r.info.verb === "get") return sendJson(r.res, 200, await r.store.get(r.namespace, r.name));
+  if (r.info.verb !== "update" && r.info.verb !== "patch") throw methodNotSupported({ group: "", resource: "pods/ephemeralcontainers" }, r.info.verb);
+  const body = r.info.verb === "update" ? await r.body() : await r.decoded();
+  const type = mediaType(r.req);
+  const { obj } = await r.store.guaranteedUpdate(r.namespace, r.name, { ...r.opts, subresource: "ephemeralcontainers" }, (pod) => {
+    const desired = r.info.verb === "update" ? (body as KubeObj) : applyPatch(type, pod, body, r.served);
+    return { ...pod, spec: { ...pod.spec, ephemeralContainers: desired.spec?.ephemeralContainers ?? [] } };
+  });
+  sendJson(r.res, 200, obj);
+}
+
 export function subresourceHandlers(stores: Stores): SubresourceHandlers {
   return new Map([
     ["/pods/binding", bindPod],
     ["/pods/eviction", evictPod(stores)],
+    ["/pods/ephemeralcontainers", ephemeralContainers],
     ["/namespaces/finalize", finalizeNamespace],
     ["certificates.k8s.io/certificatesigningrequests/approval", approveCsr],
   ]);

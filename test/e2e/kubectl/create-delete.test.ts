@@ -76,6 +76,22 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect(p.status.qosClass).toBe("BestEffort");
   });
 
+  it("`kubectl debug` adds an ephemeral container through its subresource, and it stays", async () => {
+    await k.ok(["run", "patient", "--image=busybox:1.36"]);
+    const r = await k.cluster.kubectl(["debug", "patient", "--image=busybox:1.36", "--container=doctor", "--profile=general"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const pod = await json(["get", "pod", "patient"]);
+    expect(pod.spec.ephemeralContainers).toMatchObject([{ name: "doctor", image: "busybox:1.36", imagePullPolicy: "IfNotPresent", terminationMessagePolicy: "File" }]);
+    expect(pod.spec.containers.map((c: any) => c.name)).toEqual(["patient"]);
+    expect(await k.ok(["describe", "pod", "patient"])).toMatch(/^Ephemeral Containers:\n\s+doctor:\n\s+Image:\s+busybox:1\.36$/m);
+    const removed = await k.fails(["patch", "pod", "patient", "--subresource=ephemeralcontainers", "--type=json", "-p", '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]']);
+    expect(removed).toContain('existing ephemeral containers "doctor" may not be removed');
+    // Anything else a patch of the subresource says is dropped, as upstream drops it.
+    await k.ok(["patch", "pod", "patient", "--subresource=ephemeralcontainers", "--type=merge", "-p", '{"spec":{"containers":[{"name":"patient","image":"evil"}]}}']);
+    expect(await k.ok(["get", "pod", "patient", "-o", "jsonpath={.spec.containers[0].image}"])).toBe("busybox:1.36");
+  });
+
   it("`kubectl expose` makes a service from a deployment's selector and ports", async () => {
     await k.ok(["create", "deployment", "shop", "--image=nginx:1.25", "--port=80"]);
     expect(await k.ok(["expose", "deployment", "shop", "--port=8000", "--target-port=80"])).toBe("service/shop exposed\n");
