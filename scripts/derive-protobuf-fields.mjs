@@ -5,6 +5,8 @@
 // (schemas/kubernetes/definitions.json) say what a field is called in JSON where the
 // proto name differs (`Webhooks`, `uID`), and which message fields are Go embeddings
 // that JSON inlines (`volumeSource` in Volume, `handler` in Probe): flag "i".
+// schemas/kubernetes/omitted-zeros.json (scripts/derive-omitted-zeros.mjs) names the
+// scalars Go's JSON leaves out when zero: flag "z".
 // Usage: node scripts/derive-protobuf-fields.mjs [facts.json] [out.json]
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,6 +17,7 @@ const src = process.argv[2] ?? join(root, "..", "shared", "reference", "kubernet
 const out = process.argv[3] ?? join(root, "schemas", "kubernetes", "protobuf-fields.json");
 const { packages } = JSON.parse(readFileSync(src, "utf8"));
 const { definitions } = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "definitions.json"), "utf8"));
+const omitted = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "omitted-zeros.json"), "utf8")).messages;
 
 /** The field as JSON spells it, or an inline embedding when JSON has no such property. */
 function jsonField(message, name, type, repeated) {
@@ -31,12 +34,13 @@ const messages = {};
 for (const [pkg, msgs] of Object.entries(packages)) {
   if (!pkg.startsWith("k8s.io.api.") && !pkg.startsWith("k8s.io.apimachinery.")) continue;
   for (const [name, fields] of Object.entries(msgs)) {
-    // [number, name, type, flags]: flags "r" repeated, "i" inlined; for maps type is [keyType, valueType].
+    // [number, name, type, flags]: flags "r" repeated, "i" inlined, "z" zero omitted; for maps type is [keyType, valueType].
     messages[`${pkg}.${name}`] = fields
       .map((f) => {
         const type = f.map ? f.map.map((t) => qualify(pkg, t)) : qualify(pkg, f.type);
         const [json, flags] = jsonField(`${pkg}.${name}`, f.name, type, f.repeated);
-        return [f.number, json, type, flags];
+        const zeroOmitted = !flags && omitted[`${pkg}.${name}`]?.includes(json);
+        return [f.number, json, type, zeroOmitted ? "z" : flags];
       })
       .sort((a, b) => a[0] - b[0]);
   }

@@ -66,6 +66,18 @@ describe("Kubernetes protobuf bodies", () => {
     expect(decodeObject("v1", "DeleteOptions", raw)).toEqual({ apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, propagationPolicy: "Background" });
   });
 
+  it("leaves out the zeros Go's JSON omits (non-pointer omitempty fields) and keeps a pointer's explicit zero", () => {
+    const meta = msg((w) => w.bytes(1, text("web")).tag(7, 0).varint(0));
+    const template = msg((w) => w.bytes(1, msg((m) => m.tag(7, 0).varint(0))));
+    // replicas (a pointer) 0, minReadySeconds 0, paused false: as kubectl's typed client writes them.
+    const spec = msg((w) => w.tag(1, 0).varint(0).bytes(3, template).tag(5, 0).varint(0).tag(7, 0).varint(0));
+    const d = decodeObject("apps/v1", "Deployment", msg((w) => w.bytes(1, meta).bytes(2, spec))) as any;
+    expect(d.metadata).toEqual({ name: "web" });
+    expect(d.spec).toEqual({ replicas: 0, template: { metadata: {} } });
+    const sar = decodeObject("authorization.k8s.io/v1", "SubjectAccessReview", msg((w) => w.bytes(3, msg((s) => s.tag(1, 0).varint(0).tag(4, 0).varint(0))))) as any;
+    expect(sar.status).toEqual({ allowed: false });
+  });
+
   it("refuses a body without the prefix and a truncated one", () => {
     expect(() => decodeEnvelope(text("{}"))).toThrow(/k8s\\0/);
     const body = encodeEnvelope("v1", "Namespace", Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x64]));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../kernel/package-root.js";
 
-/** [number, JSON name, type (or [keyType, valueType] for maps), flags ("r" repeated, "i" inlined in JSON)]. */
+/** [number, JSON name, type (or [keyType, valueType] for maps), flags ("r" repeated, "i" inlined in JSON, "z" zero left out of JSON)]. */
 export type FieldEntry = [number, string, string | [string, string], string];
 
 let table: Record<string, FieldEntry[]> | undefined;
