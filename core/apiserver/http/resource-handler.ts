@@ -14,7 +14,7 @@ import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
 import type { ReviewHandlers } from "../registry/reviews.js";
 import { checkTypes } from "../registry/type-check.js";
-import { toTable, wantsTable, type IncludeObject } from "./table.js";
+import { scaleTable, toTable, wantsTable, type IncludeObject } from "./table.js";
 
 /**
  * Wrong types are 400 as Go's decoder answers; unknown fields follow fieldValidation:
@@ -167,8 +167,14 @@ async function handleSubresource(
     throw notFound({ group: served.group, resource: `${served.plural}/${sub}` }, name, "the server could not find the requested resource");
   }
   const gr = { group: served.group, resource: `${served.plural}/${sub}` };
+  // kubectl get --subresource=status|scale asks for a Table too.
+  const table = wantsTable(req.headers.accept);
+  const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
   if (sub === "status") {
-    if (info.verb === "get") return sendJson(res, 200, await store.get(namespace, name));
+    if (info.verb === "get") {
+      const obj = await store.get(namespace, name);
+      return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
+    }
     if (info.verb === "update") {
       const body = await objectBody(req, ctx);
       if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -184,7 +190,10 @@ async function handleSubresource(
     throw methodNotSupported(gr, info.verb);
   }
   if (sub === "scale") {
-    if (info.verb === "get") return sendJson(res, 200, scaleOf(served, await store.get(namespace, name)));
+    if (info.verb === "get") {
+      const scale = scaleOf(served, await store.get(namespace, name));
+      return sendJson(res, 200, table ? scaleTable(scale, include) : scale);
+    }
     if (info.verb === "update" || info.verb === "patch") {
       const type = mediaType(req);
       const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;

@@ -175,9 +175,20 @@ function columnsFor(res: ServedResource): Column[] {
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
+/** The scale subresource's columns, as upstream prints autoscaling/v1 Scale. */
+const SCALE: Column[] = [name, col("Desired", (s) => s.spec?.replicas ?? 0, { type: "integer" }), col("Available", (s) => s.status?.replicas ?? 0, { type: "integer" })];
+
+/** A Scale as a one-row Table (`kubectl get --subresource=scale`). */
+export function scaleTable(scale: KubeObj, include: IncludeObject): Record<string, unknown> {
+  return tableOf(SCALE, [scale], { resourceVersion: scale.metadata.resourceVersion }, include, true);
+}
+
 /** Upstream's server-side printing: column definitions and one row per object. */
 export function toTable(res: ServedResource, items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns = true): Record<string, unknown> {
-  const cols = columnsFor(res);
+  return tableOf(columnsFor(res), items, meta, include, withColumns);
+}
+
+function tableOf(cols: Column[], items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns: boolean): Record<string, unknown> {
   const now = Date.now();
   return {
     kind: "Table",

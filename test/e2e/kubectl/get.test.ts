@@ -217,6 +217,17 @@ ${columns}`;
     expect(plain[1]![1]).toMatch(/^\d+s$/);
   });
 
+  it("`kubectl get --subresource` prints status with the kind's columns and scale as DESIRED and AVAILABLE", async () => {
+    await k.ok(["create", "namespace", "subs"]);
+    await runningPod("subs", "api", "app=api", "node-s", "10.244.9.9");
+    expect(table(await k.ok(["-n", "subs", "get", "pod", "api", "--subresource=status"]))[1]!.slice(0, 4)).toEqual(["api", "1/1", "Running", "2"]);
+    await k.ok(["-n", "subs", "create", "deployment", "web", "--image=nginx:1.25", "--replicas=4"]);
+    expect(table(await k.ok(["-n", "subs", "get", "deployment", "web", "--subresource=scale"]))).toEqual([
+      ["NAME", "DESIRED", "AVAILABLE"],
+      ["web", "4", "0"],
+    ]);
+  });
+
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {
     await k.ok(["create", "namespace", "every"]);
     await k.ok(["-n", "every", "create", "deployment", "web", "--image=nginx:1.25"]);
