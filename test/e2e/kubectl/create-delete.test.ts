@@ -21,7 +21,7 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect((await json(["get", "configmap", "settings"])).data).toEqual({ color: "blue", "app.properties": "mode=fast\n" });
   });
 
-  it("`kubectl create secret` stores generic and docker-registry secrets base64-encoded, each with its type", async () => {
+  it("`kubectl create secret` stores generic and docker-registry secrets base64-encoded, each with its type and the keys that type needs", async () => {
     await k.ok(["create", "secret", "generic", "db", "--from-literal=password=s3cret"]);
     const db = await json(["get", "secret", "db"]);
     expect(db.type).toBe("Opaque");
@@ -30,6 +30,8 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     const pull = await json(["get", "secret", "pull"]);
     expect(pull.type).toBe("kubernetes.io/dockerconfigjson");
     expect(JSON.parse(Buffer.from(pull.data[".dockerconfigjson"], "base64").toString()).auths["registry.local"].username).toBe("u");
+    const tls = await k.fails(["create", "secret", "generic", "half-tls", "--type=kubernetes.io/tls", "--from-literal=tls.crt=x"]);
+    expect(tls).toBe('error: failed to create secret Secret "half-tls" is invalid: data[tls.key]: Required value\n');
   });
 
   it("`kubectl create deployment` makes a deployment with upstream's defaults", async () => {
