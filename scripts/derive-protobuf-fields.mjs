@@ -5,8 +5,8 @@
 // (schemas/kubernetes/definitions.json) say what a field is called in JSON where the
 // proto name differs (`Webhooks`, `uID`), and which message fields are Go embeddings
 // that JSON inlines (`volumeSource` in Volume, `handler` in Probe): flag "i".
-// schemas/kubernetes/omitted-zeros.json (scripts/derive-omitted-zeros.mjs) names the
-// scalars Go's JSON leaves out when zero: flag "z".
+// schemas/kubernetes/omitempty.json (scripts/derive-omitempty.mjs) names the numbers
+// and booleans Go's JSON leaves out when zero: flag "z".
 // Usage: node scripts/derive-protobuf-fields.mjs [facts.json] [out.json]
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -17,7 +17,8 @@ const src = process.argv[2] ?? join(root, "..", "shared", "reference", "kubernet
 const out = process.argv[3] ?? join(root, "schemas", "kubernetes", "protobuf-fields.json");
 const { packages } = JSON.parse(readFileSync(src, "utf8"));
 const { definitions } = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "definitions.json"), "utf8"));
-const omitted = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "omitted-zeros.json"), "utf8")).messages;
+const omitempty = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "omitempty.json"), "utf8")).messages;
+const NUMERIC = new Set(["bool", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "double", "float", "enum"]);
 
 /** The field as JSON spells it, or an inline embedding when JSON has no such property. */
 function jsonField(message, name, type, repeated) {
@@ -39,7 +40,7 @@ for (const [pkg, msgs] of Object.entries(packages)) {
       .map((f) => {
         const type = f.map ? f.map.map((t) => qualify(pkg, t)) : qualify(pkg, f.type);
         const [json, flags] = jsonField(`${pkg}.${name}`, f.name, type, f.repeated);
-        const zeroOmitted = !flags && omitted[`${pkg}.${name}`]?.includes(json);
+        const zeroOmitted = !flags && NUMERIC.has(type) && omitempty[`${pkg}.${name}`]?.[json] === "e";
         return [f.number, json, type, zeroOmitted ? "z" : flags];
       })
       .sort((a, b) => a[0] - b[0]);

@@ -14,16 +14,19 @@ import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
 import type { ReviewHandlers } from "../registry/reviews.js";
 import { checkTypes } from "../registry/type-check.js";
+import { dropOmittedEmpty } from "../registry/omit-empty.js";
 import { scaleTable, toTable, wantsTable, type IncludeObject } from "./table.js";
 
 /**
  * Wrong types are 400 as Go's decoder answers; unknown fields follow fieldValidation:
  * Strict rejects, Warn (the default) answers with Warning headers, Ignore drops them.
+ * What Go's encoder would leave out (empty omitempty fields) is left out.
  */
 function checkBody(served: ServedResource, body: KubeObj, query: URLSearchParams, warnings: string[]): void {
   if (!served.definition) return;
   const { typeErrors, unknownFields } = checkTypes(body, served.definition);
   if (typeErrors.length) throw badRequest(`${served.kind} in version "${served.version}" cannot be handled as a ${served.kind}: ${typeErrors[0]!.message}`);
+  dropOmittedEmpty(body, served.definition);
   if (!unknownFields.length) return;
   const mode = query.get("fieldValidation") ?? "Warn";
   if (mode === "Strict") throw badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(", ")}`);

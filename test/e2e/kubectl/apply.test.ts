@@ -62,6 +62,36 @@ describe.skipIf(kubectlMissing)("kubectl apply, diff and edit", () => {
     expect(live.spec.template.spec.containers.map((c: any) => c.name)).toEqual(["nginx"]);
   });
 
+  it("`kubectl apply -f` stores what upstream's Go round trip keeps: empty omitempty fields out, a zero replicas in", async () => {
+    await k.ok(["create", "namespace", "empties"]);
+    const file = k.manifest("empties.yaml", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: idle, namespace: empties, annotations: {}}
+spec:
+  replicas: 0
+  paused: false
+  selector: {matchLabels: {app: idle}}
+  template:
+    metadata: {labels: {app: idle}}
+    spec:
+      nodeSelector: {}
+      tolerations: []
+      affinity: null
+      hostNetwork: false
+      containers: [{name: app, image: "busybox:1.36", args: [], env: [{name: MODE, value: ""}]}]
+`);
+    await k.ok(["apply", "-f", file]);
+    const d = JSON.parse(await k.ok(["-n", "empties", "get", "deployment", "idle", "-o", "json"]));
+    expect(d.spec.replicas).toBe(0);
+    for (const [at, field] of [[d.spec, "paused"], [d.spec.template.spec, "nodeSelector"], [d.spec.template.spec, "tolerations"], [d.spec.template.spec, "affinity"], [d.spec.template.spec, "hostNetwork"], [d.spec.template.spec.containers[0], "args"]] as const) {
+      expect(Object.keys(at), field).not.toContain(field);
+    }
+    expect(d.spec.template.spec.containers[0].env).toEqual([{ name: "MODE" }]);
+    // kubectl sends the manifest's empties again (it compares with what it sent before); they change nothing.
+    await k.ok(["apply", "-f", file]);
+    expect(JSON.parse(await k.ok(["-n", "empties", "get", "deployment", "idle", "-o", "json"])).metadata.resourceVersion).toBe(d.metadata.resourceVersion);
+  });
+
   it("`kubectl apply --prune` deletes the labelled objects a manifest no longer lists", async () => {
     await k.ok(["create", "namespace", "sets"]);
     const cm = (n: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}, namespace: sets, labels: {set: one}}\n`;
