@@ -63,6 +63,13 @@ function validateContainers(list: any[], path: string, causes: FieldCause[]): vo
     else if (names.has(c.name)) causes.push({ reason: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(c.name)}` });
     names.add(c?.name);
     if (!c?.image) causes.push(fieldRequired(`${p}.image`));
+    (c?.ports ?? []).forEach((port: any, j: number) => {
+      for (const f of ["containerPort", "hostPort"]) {
+        const v = port?.[f];
+        if (f === "hostPort" && !v) continue; // 0 is unset: no host port
+        if (!Number.isInteger(v) || v < 1 || v > 65535) causes.push(fieldInvalid(`${p}.ports[${j}].${f}`, v ?? 0, "must be between 1 and 65535, inclusive"));
+      }
+    });
   });
 }
 

@@ -80,6 +80,7 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect(p.spec).toMatchObject({ restartPolicy: "Always", enableServiceLinks: true, priority: 0, preemptionPolicy: "PreemptLowerPriority" });
     expect(p.status.phase).toBe("Pending");
     expect(p.status.qosClass).toBe("BestEffort");
+    expect(await k.fails(["run", "badport", "--image=busybox:1.36", "--port=70000"])).toContain("spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive");
   });
 
   it("`kubectl debug` adds an ephemeral container through its subresource, and it stays", async () => {
@@ -109,6 +110,8 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect(np.spec.selector).toEqual({ run: "solo" });
     expect(np.spec.ports[0]).toMatchObject({ port: 9090, targetPort: 9090 });
     expect(np.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    const outside = await k.fails(["create", "service", "nodeport", "far", "--tcp=80", "--node-port=99999"]);
+    expect(outside).toContain('spec.ports[0].nodePort: Invalid value: 99999: provided port is not in the valid range. The range of valid ports is 30000-32767');
   });
 
   it("`kubectl delete -l` deletes every object the selector matches and no other", async () => {
