@@ -15,19 +15,28 @@ export interface ReviewChains {
 }
 
 export function reviewHandlers(chains: ReviewChains): ReviewHandlers {
-  return new Map([
+  const handlers: [string, (r: ReviewRequest) => Promise<KubeObj>][] = [
     ["authentication.k8s.io/selfsubjectreviews", selfSubjectReview],
     ["authentication.k8s.io/tokenreviews", tokenReview(chains)],
     ["authorization.k8s.io/subjectaccessreviews", subjectAccessReview(chains)],
     ["authorization.k8s.io/selfsubjectaccessreviews", selfSubjectAccessReview(chains)],
     ["authorization.k8s.io/localsubjectaccessreviews", localSubjectAccessReview(chains)],
     ["authorization.k8s.io/selfsubjectrulesreviews", selfSubjectRulesReview(chains)],
-  ]);
+  ];
+  // A body of another kind is refused before anything in it is read.
+  return new Map(
+    handlers.map(([key, review]) => [
+      key,
+      async (r: ReviewRequest) => {
+        checkTypeMeta(r);
+        return review(r);
+      },
+    ]),
+  );
 }
 
 /** The body as sent, with its type filled in and the server's status: what every review answers. */
 export function answer(r: ReviewRequest, status: Record<string, unknown>): KubeObj {
-  checkTypeMeta(r);
   const metadata = Object.fromEntries(Object.entries(r.body.metadata ?? {}).filter(([, v]) => !isEmpty(v)));
   return { kind: r.served.kind, apiVersion: apiVersionOf(r.served), ...r.body, metadata, status };
 }
