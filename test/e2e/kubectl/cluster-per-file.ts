@@ -26,14 +26,16 @@ export interface KubectlFile {
 
 /** One started cluster for the whole file (control-plane profile: no controllers, no nodes). */
 export function clusterPerFile(): KubectlFile {
-  const dir = mkdtempSync(join(tmpdir(), "kitbash-kubectl-"));
+  // Made in the hooks, so a skipped file leaves nothing behind.
+  let dir = "";
   let cluster: Cluster | undefined;
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "kitbash-kubectl-"));
     cluster = await startCluster(join(dir, "data"), ["--profile", "control-plane"]);
   });
   afterAll(async () => {
     await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
   const file: KubectlFile = {
     get cluster() {
