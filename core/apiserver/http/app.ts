@@ -6,6 +6,7 @@ import type { PluginEntry } from "../../kernel/extension-point.js";
 import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../chains.js";
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
+import { hasImpersonation, impersonate } from "../filters/impersonate.js";
 import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
@@ -62,6 +63,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, req.headersDistinct);
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, url.searchParams, ctx);

@@ -95,6 +95,7 @@ export function servedFromCrd(crd: KubeObj): ServedResource[] {
         crd: {
           ...(schema ? { schema } : {}),
           ...(sub.scale ? { scale: sub.scale } : {}),
+          ...(v.additionalPrinterColumns?.length ? { printerColumns: v.additionalPrinterColumns } : {}),
           preserveUnknownFields: spec.preserveUnknownFields === true,
         },
       } satisfies ServedResource;

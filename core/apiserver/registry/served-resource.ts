@@ -7,6 +7,16 @@ export interface ServedSubresource {
   verbs: string[];
 }
 
+/** A CRD version's additionalPrinterColumns entry. */
+export interface PrinterColumn {
+  name: string;
+  type: "integer" | "number" | "string" | "boolean" | "date";
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
 export interface ServedResource {
   group: string;
   version: string;
@@ -28,9 +38,10 @@ export interface ServedResource {
    * or another group: events.k8s.io Events are stored as core Events). See core/apiserver/conversion/.
    */
   storedAs?: { group: string; version: string; kind: string };
-  /** For CRDs: the version's structural schema and its scale paths. */
+  /** For CRDs: the version's structural schema, its scale paths and printer columns. */
   crd?: {
     schema?: Record<string, any>;
+    printerColumns?: PrinterColumn[];
     scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
     preserveUnknownFields: boolean;
   };

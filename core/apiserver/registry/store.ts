@@ -217,7 +217,8 @@ export class ResourceStore {
     // Server-set fields: what a client sends is ignored.
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(new Date());
-    meta.generation = 1;
+    if (this.strategy.tracksGeneration === false) delete meta.generation;
+    else meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -350,7 +351,7 @@ export class ResourceStore {
     meta.resourceVersion = old.metadata.resourceVersion;
     next.apiVersion = old.apiVersion;
     next.kind = old.kind;
-    if (!isDeepStrictEqual(specOf(next), specOf(old))) meta.generation = (old.metadata.generation ?? 0) + 1;
+    if (old.metadata.generation !== undefined && !isDeepStrictEqual(specOf(next), specOf(old))) meta.generation = old.metadata.generation + 1;
 
     const ctx: StrategyContext = { user: opts.user, namespace: meta.namespace, dryRun: opts.dryRun, subresource: opts.subresource };
     await this.strategy.prepareForUpdate?.(next, old, ctx);
@@ -394,7 +395,7 @@ export class ResourceStore {
         marked.metadata.finalizers = finalizers.length ? finalizers : marked.metadata.finalizers;
         if (!marked.metadata.deletionTimestamp) {
           marked.metadata.deletionTimestamp = rfc3339(new Date());
-          marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
+          if (marked.metadata.generation !== undefined) marked.metadata.generation += 1;
         }
         if (marked.metadata.deletionGracePeriodSeconds === undefined) marked.metadata.deletionGracePeriodSeconds = 0;
         if (isDeepStrictEqual(stripVolatile(marked), stripVolatile(current))) return { obj: current, deleted: false };
