@@ -12,12 +12,8 @@ export type TimerHandle = { readonly id: unknown };
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    // Timers never keep a stopping process alive; the loops that own them decide when to end.
-    t.unref();
-    return { id: t };
-  },
+  // Timers keep the process alive (a lone controller manager has nothing else waiting); every loop clears its own when stopped.
+  setTimeout: (fn, ms) => ({ id: setTimeout(fn, ms) }),
   clearTimeout: (h) => clearTimeout(h.id as NodeJS.Timeout),
 };
 

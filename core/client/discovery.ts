@@ -22,6 +22,11 @@ interface ApiGroupList {
  * Upstream's `ServerPreferredResources`.
  */
 export async function discoverPreferredResources(client: KubeClient): Promise<DiscoveredResource[]> {
+  return (await discoverPreferred(client)).resources;
+}
+
+/** The same, also naming the group-versions whose documents could not be read (upstream's ErrGroupDiscoveryFailed). */
+export async function discoverPreferred(client: KubeClient): Promise<{ resources: DiscoveredResource[]; failed: Record<string, string> }> {
   const core = await client.request<{ versions: string[] }>("GET", "/api");
   const groups = await client.request<ApiGroupList>("GET", "/apis");
   const wanted: { group: string; version: string; path: string }[] = [];
@@ -32,14 +37,19 @@ export async function discoverPreferredResources(client: KubeClient): Promise<Di
     if (v) wanted.push({ group: g.name, version: v.version, path: `/apis/${v.groupVersion}` });
   }
   const lists = await Promise.all(
-    wanted.map(async (w) => ({ ...w, list: await client.request<ApiResourceList>("GET", w.path).catch(() => undefined) })),
+    wanted.map(async (w) => ({ ...w, list: await client.request<ApiResourceList>("GET", w.path).catch((err: Error) => err) })),
   );
   const out: DiscoveredResource[] = [];
+  const failed: Record<string, string> = {};
   for (const { group, version, list } of lists) {
+    if (list instanceof Error) {
+      failed[group ? `${group}/${version}` : version] = list.message;
+      continue;
+    }
     for (const r of list?.resources ?? []) {
       if (r.name.includes("/")) continue;
       out.push({ group, version, resource: r.name, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs ?? [] });
     }
   }
-  return out;
+  return { resources: out, failed };
 }

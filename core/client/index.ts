@@ -54,7 +54,7 @@ export {
   type WriteOptions,
 } from "./types.js";
 export { Resources } from "./resources.js";
-export { discoverPreferredResources, type DiscoveredResource } from "./discovery.js";
+export { discoverPreferred, discoverPreferredResources, type DiscoveredResource } from "./discovery.js";
 export { Indexer, NAMESPACE_INDEX, namespaceIndex, type IndexFunc } from "./store.js";
 export { SharedInformer, type EventHandlers, type SharedInformerOptions } from "./shared-informer.js";
 export { SharedInformerFactory, type InformerFactoryOptions } from "./informer-factory.js";

@@ -55,7 +55,14 @@ export class SharedInformerFactory {
     return results.every(Boolean);
   }
 
+  /**
+   * Stops every informer and forgets them, so that a later `start` (a controller manager's next
+   * term as leader) begins from fresh caches.
+   */
   async stop(): Promise<void> {
-    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    const stopping = [...this.informers.values()];
+    this.informers.clear();
+    this.signal = undefined;
+    await Promise.all(stopping.map((i) => i.stop()));
   }
 }

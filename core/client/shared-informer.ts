@@ -105,7 +105,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     if (this.running) return;
     this.abort = new AbortController();
     const own = this.abort.signal;
-    signal?.addEventListener("abort", () => this.abort?.abort(), { once: true });
+    if (signal?.aborted) this.abort.abort();
+    else signal?.addEventListener("abort", () => this.abort?.abort(), { once: true });
     for (const reg of this.handlers) if (reg.resyncMs > 0) this.resyncLoop(reg, own);
     this.running = this.run(own);
   }

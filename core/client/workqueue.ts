@@ -37,6 +37,13 @@ export class WorkQueue<T = string> {
     this.clock = opts.clock ?? realClock;
     this.limiter = opts.rateLimiter ?? defaultControllerRateLimiter<T>(this.clock);
     this.metrics = opts.metrics;
+    // Every series of the queue exists from its creation, at zero, as upstream registers them per queue.
+    if (this.metrics) {
+      const name = { name: this.name };
+      this.metrics.adds.inc(name, 0);
+      this.metrics.retries.inc(name, 0);
+      this.metrics.depth.set(name, 0);
+    }
   }
 
   add(item: T): void {
