@@ -13,7 +13,7 @@ export interface WatchQuery {
 }
 
 /**
- * Streams watch events as newline-delimited JSON over a chunked response, flushing
+ * Streams watch events as newline-delimited JSON over a streamed response, flushing
  * each event; a 410 for a compacted revision is an ERROR event, then the end.
  */
 export function serveWatch(
@@ -33,7 +33,8 @@ export function serveWatch(
   }
   if (q.sendInitialEvents && from !== undefined) from = undefined;
 
-  res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+  // No Content-Length: HTTP/1.1 then frames it chunked, HTTP/2 as DATA frames (where Transfer-Encoding is forbidden).
+  res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
   res.flushHeaders?.();
   let closed = false;
   const write = (type: string, object: unknown) => {
