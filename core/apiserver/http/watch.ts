@@ -23,7 +23,7 @@ export function serveWatch(
   namespace: string | undefined,
   q: WatchQuery,
   defaultTimeoutSeconds: number,
-  encodeObject: (obj: Record<string, any>) => unknown = (o) => o,
+  encodeObject?: (obj: Record<string, any>) => unknown,
 ): void {
   const filter = store.filter(namespace, q);
   let from: number | undefined;
@@ -41,6 +41,8 @@ export function serveWatch(
     if (closed) return;
     res.write(JSON.stringify({ type, object }) + "\n");
   };
+  const apiVersion = apiVersionOf(store.res);
+  const kind = store.res.kind;
   const bookmark = (rv: number, extra?: Record<string, string>) =>
     write("BOOKMARK", {
       kind: store.res.kind,
@@ -52,7 +54,11 @@ export function serveWatch(
     from,
     filter,
     {
-      onEvent: (type, object) => write(type, encodeObject(store.withTypeMeta(structuredClone(object)))),
+      onEvent: (type, object) => {
+        if (closed) return;
+        if (encodeObject) write(type, encodeObject(store.withTypeMeta(structuredClone(object))));
+        else res.write(eventLine(type, object, apiVersion, kind));
+      },
       onBookmark: (rv) => q.allowWatchBookmarks && bookmark(rv),
       onError: (err) => {
         const status =
@@ -78,4 +84,23 @@ export function serveWatch(
   }
   req.on("close", finish);
   res.on("close", finish);
+}
+
+/** Encoded events by the cached object they carry: every watcher of an event sends the same bytes. */
+const lines = new WeakMap<object, Map<string, string>>();
+
+/**
+ * One event as a JSON line, encoded once however many watches send it. Cached objects
+ * are immutable, so the object itself keys its encodings (by event type and served apiVersion).
+ */
+function eventLine(type: string, object: Record<string, any>, apiVersion: string, kind: string): string {
+  let byType = lines.get(object);
+  if (!byType) lines.set(object, (byType = new Map()));
+  const key = `${type} ${apiVersion}`;
+  let line = byType.get(key);
+  if (line === undefined) {
+    line = JSON.stringify({ type, object: { ...object, apiVersion, kind } }) + "\n";
+    byType.set(key, line);
+  }
+  return line;
 }
