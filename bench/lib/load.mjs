@@ -30,7 +30,8 @@ function call(s, method, path, body) {
     let status = 0;
     const chunks = [];
     req.on("response", (h) => (status = h[":status"]));
-    req.on("data", (d) => chunks.push(d));
+    // Bodies are kept only to report a failure.
+    req.on("data", (d) => status >= 300 && chunks.push(d));
     req.on("end", () => resolve({ status, body: Buffer.concat(chunks).toString() }));
     req.on("error", reject);
     req.end(body);
@@ -41,9 +42,11 @@ function pct(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 }
 
-function summary(lat, secs, extra = {}) {
+/** Throughput, latency, and this process's own CPU per request (to tell a saturated client from a saturated server). */
+function summary(lat, secs, cpu) {
   lat.sort((a, b) => a - b);
-  return { ops: lat.length, opsPerSec: Math.round(lat.length / secs), p50Ms: +pct(lat, 50).toFixed(2), p99Ms: +pct(lat, 99).toFixed(2), ...extra };
+  const used = process.cpuUsage(cpu);
+  return { ops: lat.length, opsPerSec: Math.round(lat.length / secs), p50Ms: +pct(lat, 50).toFixed(2), p99Ms: +pct(lat, 99).toFixed(2), clientCpuUsPerOp: lat.length ? Math.round((used.user + used.system) / lat.length) : 0 };
 }
 
 const requests = {
@@ -59,6 +62,7 @@ async function load() {
   let n = 0;
   const end = performance.now() + (cfg.durationMs ?? 1e9);
   const t0 = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: cfg.clients }, async (_, c) => {
       const s = sessions[c % sessions.length];
@@ -71,7 +75,7 @@ async function load() {
       }
     }),
   );
-  const out = summary(lat, (performance.now() - t0) / 1000);
+  const out = summary(lat, (performance.now() - t0) / 1000, cpu);
   for (const s of sessions) s.close();
   return out;
 }

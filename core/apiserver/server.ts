@@ -68,8 +68,10 @@ export class ApiServerMain implements Component {
       kinds,
       {
         admit: (req, phase) => runAdmission(admission(), req, phase),
+        // Like upstream's namespace lifecycle admission: the cache answers, storage only when the cache has not seen it.
         checkNamespace: async (namespace, creating) => {
-          const ns = await (await stores.for("", "v1", "namespaces")).tryGet(undefined, namespace);
+          const namespaces = await stores.for("", "v1", "namespaces");
+          const ns = namespaces.cache.get(namespaces.key(undefined, namespace)) ?? (await namespaces.tryGet(undefined, namespace));
           if (!ns) throw notFound({ group: "", resource: "namespaces" }, namespace);
           if (creating && (ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating")) {
             throw forbiddenTerminating(namespace);

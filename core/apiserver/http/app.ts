@@ -57,9 +57,9 @@ function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://x");
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-  const info = parseRequestInfo(req.method ?? "GET", path, url.searchParams);
+  const { pathname, searchParams } = splitUrl(req.url ?? "/");
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
   try {
@@ -74,10 +74,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     }
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
-      await handleResource(req, res, info, user, url.searchParams, ctx);
+      await handleResource(req, res, info, user, searchParams, ctx);
       code = res.statusCode;
     } else {
-      code = await serveNonResource(req, res, path, url.searchParams, info, ctx);
+      code = await serveNonResource(req, res, path, searchParams, info, ctx);
     }
   } catch (err) {
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
@@ -100,6 +100,17 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
 }
 
 type PeerCertificate = ReturnType<TLSSocket["getPeerCertificate"]>;
+/** A plain path (the usual API request) is split as it is; anything a URL parser would rewrite goes through one. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~%:@+,;=!$'()*][A-Za-z0-9\-._~%:@+,;=!$'()*]*)*\/*$/;
+
+function splitUrl(raw: string): { pathname: string; searchParams: URLSearchParams } {
+  const q = raw.indexOf("?");
+  const pathname = q < 0 ? raw : raw.slice(0, q);
+  if (pathname.startsWith("/") && PLAIN_PATH.test(pathname)) return { pathname, searchParams: new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)) };
+  const url = new URL(raw, "http://x");
+  return { pathname: url.pathname, searchParams: url.searchParams };
+}
+
 const peers = new WeakMap<object, PeerCertificate | undefined>();
 
 /**
