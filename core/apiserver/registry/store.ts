@@ -191,7 +191,7 @@ export class ResourceStore {
   }
 
   private async cacheIsCurrent(): Promise<boolean> {
-    return this.cache.revision() >= (await this.storage.currentRevision());
+    return this.cache.waitForRevision(await this.storage.currentRevision(), CONSISTENT_READ_WAIT_MS);
   }
 
   async create(namespace: string | undefined, body: KubeObj, opts: WriteOptions): Promise<KubeObj> {
