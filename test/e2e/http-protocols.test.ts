@@ -39,9 +39,9 @@ describe("API server over HTTP/2 and HTTP/1.1", () => {
 
   it("negotiates h2 in ALPN and still speaks HTTP/1.1 to clients that only offer it", async () => {
     const alpn = (protocols: string[]) =>
-      new Promise<string | false>((resolve, reject) => {
+      new Promise<string | false | null>((resolve, reject) => {
         const u = new URL(c.url);
-        const s = tlsConnect({ host: u.hostname, port: Number(u.port), ...tls, ALPNProtocols: protocols, servername: undefined }, () => {
+        const s = tlsConnect({ host: u.hostname, port: Number(u.port), ...tls, ALPNProtocols: protocols }, () => {
           resolve(s.alpnProtocol);
           s.end();
         });
