@@ -97,7 +97,9 @@ export async function run({ root }) {
         const create = await load(s, { ...phase, op: "create" });
         const get = await load(s, { ...phase, op: "get", count: create.ops });
         const update = await load(s, { ...phase, op: "update", count: create.ops });
-        for (const [op, r] of [["create", create], ["get", get], ["update", update]]) {
+        // HTTP/1.1 keep-alive (curl, @kubernetes/client-node) beside HTTP/2 at the top concurrency.
+        const http1 = c === 50 ? [["get-http1", await load(s, { ...phase, op: "get", count: create.ops, protocol: "http1" })]] : [];
+        for (const [op, r] of [["create", create], ["get", get], ["update", update], ...http1]) {
           results.push({ backend, op, clients: c, ...r });
           chart.push({ label: `${backend} ${op} c=${c}`, value: r.opsPerSec, ...(backend === "sqlite" && op === "create" ? { target: 2000 } : backend === "sqlite" && op === "get" ? { target: 10000 } : {}) });
         }

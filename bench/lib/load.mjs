@@ -1,13 +1,15 @@
 // A load generator process for bench/apiserver.mjs, kept apart from the server it
 // measures so the two do not share an event loop. It speaks HTTP/2 the way client-go
-// does: few connections, many concurrent streams on each, TLS with the admin cert.
+// does: few connections, many concurrent streams on each, TLS with the admin cert
+// (`protocol: "http1"`: HTTP/1.1 keep-alive connections instead).
 // Input: one JSON argument; output: one JSON line with throughput and latency.
 //
 //   op "create" | "get" | "update" | "list": `clients` loops for `durationMs` (or until
 //     `total` requests), each timing its own requests.
-//   op "watch": `watchers` watches on a label selector, then `events` creates 100 ms
+//   op "watch": `watchers` watches (HTTP/2) on a label selector, then `events` creates 100 ms
 //     apart; latency is create sent -> ADDED received, per watcher.
 import { connect } from "node:http2";
+import { Agent, request as httpsRequest } from "node:https";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -16,7 +18,11 @@ const pki = { ca: readFileSync(join(cfg.pki, "ca.crt")), cert: readFileSync(join
 /** Streams per connection: client-go multiplexes everything over one; a few spread the TLS work. */
 const STREAMS_PER_SESSION = 100;
 
+/** `protocol: "http1"`: HTTP/1.1 with keep-alive, one connection per client, as @kubernetes/client-node and curl use. */
+const http1 = cfg.protocol === "http1" ? new Agent({ ...pki, keepAlive: true, maxSockets: cfg.clients ?? 1 }) : undefined;
+
 function session() {
+  if (http1) return Promise.resolve({ close: () => http1.destroy(), destroy: () => http1.destroy() });
   return new Promise((resolve, reject) => {
     const s = connect(cfg.url, { ...pki, peerMaxConcurrentStreams: 1000 });
     s.once("connect", () => resolve(s));
@@ -25,6 +31,7 @@ function session() {
 }
 
 function call(s, method, path, body) {
+  if (http1) return call1(method, path, body);
   return new Promise((resolve, reject) => {
     const req = s.request({ ":method": method, ":path": path, ...(body ? { "content-type": "application/json" } : {}) });
     let status = 0;
@@ -33,6 +40,18 @@ function call(s, method, path, body) {
     // Bodies are kept only to report a failure.
     req.on("data", (d) => status >= 300 && chunks.push(d));
     req.on("end", () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function call1(method, path, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(new URL(path, cfg.url), { method, agent: http1, headers: body ? { "content-type": "application/json" } : {} }, (res) => {
+      const chunks = [];
+      res.on("data", (d) => res.statusCode >= 300 && chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
     req.on("error", reject);
     req.end(body);
   });
