@@ -70,7 +70,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
   switch (info.verb) {
     case "get": {
-      const obj = await store.get(namespace, info.name!);
+      const obj = await store.read(namespace, info.name!);
       return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
     }
     case "list": {
