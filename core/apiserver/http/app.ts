@@ -74,7 +74,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
-    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, req.headersDistinct);
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);
@@ -230,4 +230,14 @@ function health(res: ServerResponse, path: string, q: URLSearchParams, ctx: AppC
     res.end(ok ? "ok" : `${path.slice(1)} check failed`);
   }
   return code;
+}
+
+/**
+ * Every value of every header, repeated ones kept apart (Impersonate-Group may repeat).
+ * Built from the raw pairs because HTTP/2 requests have no `headersDistinct`.
+ */
+function distinctHeaders(raw: readonly string[]): NodeJS.Dict<string[]> {
+  const out: NodeJS.Dict<string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return out;
 }
