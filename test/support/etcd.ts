@@ -21,6 +21,11 @@ export interface EtcdMember {
   /** The client URL, http:// or https://. */
   endpoint: string;
   dataDir: string;
+  /** Kills the member and starts it again on the same data and ports. */
+  restart(): Promise<void>;
+  /** Kills the member, leaving its data. */
+  kill(): Promise<void>;
+  /** Kills the member and removes its data. */
   stop(): Promise<void>;
 }
 
@@ -63,6 +68,27 @@ export async function startEtcd(opts: { tls?: EtcdTls } = {}): Promise<EtcdMembe
     for (const [name, text] of Object.entries(opts.tls)) writeFileSync(join(dataDir, `${name}.pem`), text, { mode: 0o600 });
     args.push("--client-cert-auth", "--trusted-ca-file", join(dataDir, "ca.pem"), "--cert-file", join(dataDir, "cert.pem"), "--key-file", join(dataDir, "key.pem"));
   }
+  let child = await spawnReady(args).catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    endpoint,
+    dataDir,
+    restart: async () => {
+      await kill(child);
+      child = await spawnReady(args);
+    },
+    kill: () => kill(child),
+    stop: async () => {
+      await kill(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts etcd and resolves once it serves clients. */
+async function spawnReady(args: string[]): Promise<ChildProcess> {
   const child = spawn("etcd", args, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   try {
@@ -82,20 +108,12 @@ export async function startEtcd(opts: { tls?: EtcdTls } = {}): Promise<EtcdMembe
     });
   } catch (err) {
     await kill(child);
-    rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   // Keep draining stderr so etcd never blocks on a full pipe.
   child.stderr!.removeAllListeners("data");
   child.stderr!.resume();
-  return {
-    endpoint,
-    dataDir,
-    stop: async () => {
-      await kill(child);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 async function kill(child: ChildProcess): Promise<void> {
