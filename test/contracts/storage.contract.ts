@@ -212,6 +212,24 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
         expect([...first.kvs, ...rest.kvs].map((kv) => [kv.key, kv.value])).toEqual(Array.from({ length: 10 }, (_, i) => [`/s/${i}`, "v1"]));
       });
 
+      it("snapshots the whole keyspace at one revision, page by page, while writes land anywhere (what backups read)", async () => {
+        for (let i = 0; i < 12; i++) ok(await s.create(`/${i % 3}/k${i}`, `v${i}`));
+        const before = (await s.list("")).kvs.map((kv) => [kv.key, kv.value]);
+        const snapshot: KeyValue[] = [];
+        let page = await s.list("", { limit: 5 });
+        const revision = page.revision;
+        for (let turn = 0; ; turn++) {
+          snapshot.push(...page.kvs);
+          if (!page.more) break;
+          ok(await s.delete(`/${turn % 3}/k${turn}`));
+          ok(await s.update(`/${(11 - turn) % 3}/k${11 - turn}`, "changed"));
+          ok(await s.create(`/${turn}/new`, "new"));
+          page = await s.list("", { limit: 5, revision, after: page.kvs[page.kvs.length - 1]!.key });
+          expect(page.revision).toBe(revision);
+        }
+        expect(snapshot.map((kv) => [kv.key, kv.value])).toEqual(before);
+      });
+
       it("refuses a revision newer than the current one with too-large", async () => {
         ok(await s.create("/k", "1"));
         const current = await s.currentRevision();
