@@ -32,13 +32,14 @@ export class Etcd3Storage implements Storage {
   private progressRequestMs = 0;
   private compactor: NodeJS.Timeout | undefined;
   private lastTickRevision = 0;
+  /** The newest compacted revision seen; compaction never goes back, so reads at it tell whether it moved. */
+  private knownCompacted = 0;
 
   constructor(
     private readonly args: Etcd3StorageArgs,
     private readonly handle: Pick<ApiServerHandle, "dataDir" | "logger">,
   ) {
     this.keys = new KeySpace(args.prefix);
-    if ((args.certFile === undefined) !== (args.keyFile === undefined)) throw new Error("etcd3 storage: certFile and keyFile go together");
   }
 
   async start(): Promise<void> {
@@ -88,28 +89,34 @@ export class Etcd3Storage implements Storage {
   }
 
   /**
-   * etcd tells the compacted revision only to a watch that starts before it, so: a read
-   * at revision 1 that succeeds means nothing was compacted; otherwise a watch from 1 is
-   * canceled with the compacted revision.
+   * etcd tells the compacted revision only to a watch that starts before it. So: a read
+   * at the last compacted revision known here that succeeds means it is still that one
+   * (compaction only moves forward); otherwise a watch from 1 is canceled with it.
    */
   async compactedRevision(): Promise<number> {
     const client = this.etcd();
     try {
-      await client.range({ key: PROBE_KEY, revision: 1, count_only: true });
-      return 0;
+      await client.range({ key: PROBE_KEY, revision: Math.max(this.knownCompacted, 1), count_only: true });
+      return this.knownCompacted;
     } catch (err) {
       if (!(err instanceof StorageError) || err.reason !== "compacted") throw err;
     }
-    return new Promise<number>((resolvePromise, reject) => {
-      const w = new EtcdWatch("\0", 1, {
-        onEvents: () => undefined,
-        onError: (e) => (e.reason === "compacted" ? resolvePromise(e.compactedRevision!) : reject(e)),
-      }, { client, keys: new KeySpace(""), log: this.handle.logger, progressRequestMs: 0, onEnd: () => undefined });
-      setTimeout(() => {
+    const compacted = await new Promise<number>((resolvePromise, reject) => {
+      const timer = setTimeout(() => {
         w.close();
         reject(new StorageError("unavailable", `etcd at ${client.endpoints} did not report its compacted revision`));
-      }, this.args.requestTimeoutMs).unref();
+      }, this.args.requestTimeoutMs);
+      const w = new EtcdWatch("\0", 1, {
+        onEvents: () => undefined,
+        onError: (e) => {
+          clearTimeout(timer);
+          if (e.reason === "compacted") resolvePromise(e.compactedRevision!);
+          else reject(e);
+        },
+      }, { client, keys: new KeySpace(""), log: this.handle.logger, progressRequestMs: 0, onEnd: () => undefined });
     });
+    this.knownCompacted = Math.max(this.knownCompacted, compacted);
+    return this.knownCompacted;
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
@@ -191,6 +198,7 @@ export class Etcd3Storage implements Storage {
     const target = Math.min(revision, await this.currentRevision());
     try {
       await this.etcd().compact(target);
+      this.knownCompacted = Math.max(this.knownCompacted, target);
     } catch (err) {
       if (err instanceof StorageError && err.reason === "compacted") return;
       throw err;

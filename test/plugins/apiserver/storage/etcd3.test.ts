@@ -4,6 +4,7 @@ import { join } from "node:path";
 import etcd3 from "../../../../plugins/apiserver/storage/etcd3/index.js";
 import { StorageError, type Storage, type WatchEvent } from "../../../../core/apiserver/storage.js";
 import { createCertificateAuthority, loadCertificateAuthority } from "../../../../core/pki/index.js";
+import { validateAgainst } from "../../../../core/kernel/validate-args.js";
 import { progressRequestsAreSafe } from "../../../../plugins/apiserver/storage/etcd3/versions.js";
 import { fakeApiServerHandle } from "../../../support/fake-handle.js";
 import { tempDir } from "../../../support/temp.js";
@@ -28,6 +29,16 @@ describe("etcd3 storage: progress requests", () => {
   it("are sent only to members whose answers cannot run ahead of a catching-up watch", () => {
     expect(["3.4.23", "3.4.30", "3.5.12", "3.3.27", "garbage"].map(progressRequestsAreSafe)).toEqual([false, false, false, false, false]);
     expect(["3.4.31", "3.5.13", "3.6.0", "4.0.0"].map(progressRequestsAreSafe)).toEqual([true, true, true, true]);
+  });
+});
+
+describe("etcd3 storage args", () => {
+  it("take a client certificate only with its key, and endpoints only as host:port URLs", () => {
+    expect(validateAgainst(etcd3.args!, { certFile: "client.crt" }).map((p) => p.message).join("\n")).toMatch(/keyFile/);
+    expect(validateAgainst(etcd3.args!, { keyFile: "client.key" }).map((p) => p.message).join("\n")).toMatch(/certFile/);
+    expect(validateAgainst(etcd3.args!, { certFile: "client.crt", keyFile: "client.key" })).toEqual([]);
+    expect(validateAgainst(etcd3.args!, { endpoints: ["etcd.example"] })).not.toEqual([]);
+    expect(validateAgainst(etcd3.args!, { endpoints: ["https://10.0.0.5:2379", "10.0.0.6:2379"] })).toEqual([]);
   });
 });
 
@@ -75,6 +86,17 @@ describe.runIf(etcdAvailable())("etcd3 storage against a real member", () => {
     await vi.waitFor(async () => expect((await s.create("/w/after", "1")).ok).toBe(true), { timeout: 15000, interval: 200 });
     await vi.waitFor(() => expect(events.map((e) => e.kv.key)).toEqual(["/w/before", "/w/after"]), { timeout: 15000 });
     expect(errors).toEqual([]);
+  });
+
+  it("compacts on its own every interval, to the revision seen one interval earlier", async () => {
+    const m = await startEtcd();
+    members.push(m);
+    const s = await open(tempDir("kitbash-etcd3-"), { endpoints: [m.endpoint], compactionIntervalSeconds: 1 });
+    for (let i = 0; i < 5; i++) expect((await s.create(`/c/${i}`, "x")).ok).toBe(true);
+    const written = await s.currentRevision();
+    await vi.waitFor(async () => expect(await s.compactedRevision()).toBeGreaterThanOrEqual(written), { timeout: 6000, interval: 250 });
+    expect(await s.list("/c/", { revision: written - 1 }).catch((e: unknown) => e)).toMatchObject({ reason: "compacted" });
+    expect(await s.count("/c/")).toBe(5);
   });
 
   it("gives up on a member that never answers with a message naming it", async () => {
