@@ -24,7 +24,7 @@ export interface WatchOptions {
  */
 export class EtcdWatch implements WatchHandle {
   private stream: WatchStream | undefined;
-  /** Events and progress up to this revision have been delivered; -1 until the first stream says where "now" is. */
+  /** Events and progress up to this revision have been delivered; a new stream starts after it. */
   private delivered: number;
   private ended = false;
   /** The client closed it: nothing more is delivered. */
@@ -35,14 +35,14 @@ export class EtcdWatch implements WatchHandle {
   /** A delivery chain, so callbacks never run inside `watch()` and keep revision order. */
   private queue: Promise<void> = Promise.resolve();
 
-  /** `startRevision` is etcd's: the first revision wanted, 0 = from now. */
+  /** `startRevision` is etcd's: the first revision wanted (≥ 1). */
   constructor(
     private readonly prefix: string,
     startRevision: number,
     private readonly cb: WatchCallbacks,
     private readonly opts: WatchOptions,
   ) {
-    this.delivered = startRevision > 0 ? startRevision - 1 : -1;
+    this.delivered = startRevision - 1;
     this.open();
   }
 
@@ -98,15 +98,13 @@ export class EtcdWatch implements WatchHandle {
       if (this.stream === stream && !this.ended) stream.emit("error", Object.assign(new Error("the watch stream ended"), { code: grpc.status.UNAVAILABLE, details: "the watch stream ended" }));
     });
     stream.write({
-      create_request: { key, range_end, start_revision: this.delivered >= 0 ? this.delivered + 1 : 0, progress_notify: true, prev_kv: true },
+      create_request: { key, range_end, start_revision: this.delivered + 1, progress_notify: true, prev_kv: true },
     });
   }
 
   private receive(res: WatchResponse): void {
     if (res.created) {
       this.retryMs = RETRY_FIRST_MS;
-      // From "now": the member's revision at creation is where events start after.
-      if (this.delivered < 0) this.delivered = res.header.revision;
       if (this.opts.progressRequestMs > 0) {
         clearInterval(this.progressTimer);
         this.progressTimer = setInterval(() => this.stream?.write({ progress_request: {} }), this.opts.progressRequestMs);
@@ -128,7 +126,7 @@ export class EtcdWatch implements WatchHandle {
         this.delivered = ev.kv.mod_revision;
       }
       if (events.length) this.deliver(() => this.cb.onEvents(events));
-    } else if (!res.created && res.header.revision > this.delivered && this.delivered >= 0) {
+    } else if (!res.created && res.header.revision > this.delivered) {
       const revision = res.header.revision;
       this.delivered = revision;
       if (this.cb.onProgress) this.deliver(() => this.cb.onProgress!(revision));
