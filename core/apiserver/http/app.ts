@@ -83,7 +83,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
-    if (info.verb !== "watch") {
+    if (info.verb === "watch" && code === 200) {
+      const labels = requestLabels(info).labels;
+      ctx.metrics.longRunning.inc(labels);
+      if ((res as { closed?: boolean }).closed) ctx.metrics.longRunning.dec(labels);
+      else res.once("close", () => ctx.metrics.longRunning.dec(labels));
+    } else if (info.verb !== "watch") {
       const labels = requestLabels(info);
       ctx.metrics.total.inc(labels.withCode(code));
       ctx.metrics.duration.observe(labels.labels, Number(process.hrtime.bigint() - started) / 1e9);
