@@ -3,6 +3,7 @@ import type { ServedResource } from "../registry/served-resource.js";
 import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
 import { OTHER_PRINTERS } from "./table-other-kinds.js";
 import { crdColumns } from "./table-crd.js";
+import { podColumns } from "./table-pods.js";
 
 /** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
 function endpointAddresses(e: KubeObj): string[] {
@@ -13,17 +14,17 @@ function endpointAddresses(e: KubeObj): string[] {
   });
 }
 
-function podStatus(p: KubeObj): string {
-  if (p.metadata.deletionTimestamp) return "Terminating";
-  const st = p.status ?? {};
-  if (st.reason) return st.reason;
-  for (const c of st.containerStatuses ?? []) {
-    if (c.state?.waiting?.reason) return c.state.waiting.reason;
-    if (c.state?.terminated?.reason && st.phase !== "Succeeded") return c.state.terminated.reason;
+/** Upstream's node roles: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted. */
+function nodeRoles(n: KubeObj): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries<string>(n.metadata.labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/") && k.length > 24) roles.add(k.slice(24));
+    else if (k === "kubernetes.io/role" && v) roles.add(v);
   }
-  if (!p.spec?.nodeName && st.phase === "Pending") return "Pending";
-  return st.phase ?? "Pending";
+  return [...roles].sort().join(",") || "<none>";
 }
+
+const nodeAddress = (n: KubeObj, type: string) => none((n.status?.addresses ?? []).find((a: any) => a.type === type)?.address);
 
 const ports = (s: KubeObj) => (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
 const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
@@ -33,17 +34,7 @@ const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((
 
 /** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
-  "/pods": [
-    name,
-    col("Ready", (p) => `${(p.status?.containerStatuses ?? []).filter((c: any) => c.ready).length}/${(p.spec?.containers ?? []).length}`),
-    col("Status", podStatus),
-    col("Restarts", (p) => String((p.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)), { type: "string" }),
-    age,
-    col("IP", (p) => none(p.status?.podIP), { priority: 1 }),
-    col("Node", (p) => none(p.spec?.nodeName), { priority: 1 }),
-    col("Nominated Node", (p) => none(p.status?.nominatedNodeName), { priority: 1 }),
-    col("Readiness Gates", (p) => (p.spec?.readinessGates?.length ? `0/${p.spec.readinessGates.length}` : "<none>"), { priority: 1 }),
-  ],
+  "/pods": podColumns,
   "/namespaces": [name, col("Status", (n) => n.status?.phase ?? "Active"), age],
   "/configmaps": [name, col("Data", (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: "integer" }), age],
   "/secrets": [name, col("Type", (s) => s.type ?? "Opaque"), col("Data", (s) => Object.keys(s.data ?? {}).length, { type: "integer" }), age],
@@ -61,17 +52,19 @@ const PRINTERS: Record<string, Column[]> = {
   "/nodes": [
     name,
     col("Status", (n) => {
+      // Unknown until a kubelet reports readiness, as upstream prints it.
       const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
-      const s = ready?.status === "True" ? "Ready" : "NotReady";
+      const s = !ready ? "Unknown" : ready.status === "True" ? "Ready" : "NotReady";
       return n.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
     }),
-    col("Roles", (n) => Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith("node-role.kubernetes.io/")).map((k) => k.slice(24)).join(",") || "<none>"),
+    col("Roles", nodeRoles),
     age,
     col("Version", (n) => n.status?.nodeInfo?.kubeletVersion ?? ""),
-    col("Internal-IP", (n) => none((n.status?.addresses ?? []).find((a: any) => a.type === "InternalIP")?.address), { priority: 1 }),
-    col("OS-Image", (n) => n.status?.nodeInfo?.osImage ?? "", { priority: 1 }),
-    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion ?? "", { priority: 1 }),
-    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? "", { priority: 1 }),
+    col("Internal-IP", (n) => nodeAddress(n, "InternalIP"), { priority: 1 }),
+    col("External-IP", (n) => nodeAddress(n, "ExternalIP"), { priority: 1 }),
+    col("OS-Image", (n) => n.status?.nodeInfo?.osImage || "<unknown>", { priority: 1 }),
+    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion || "<unknown>", { priority: 1 }),
+    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion || "<unknown>", { priority: 1 }),
   ],
   "/events": [
     col("Last Seen", (e, now) => humanDuration(now - Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp))),

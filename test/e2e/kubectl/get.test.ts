@@ -35,7 +35,7 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(empty.stderr).toBe("No resources found in tbl namespace.\n");
   });
 
-  it("`kubectl get -o wide` adds the pod's IP and node, and a deployment's containers, images and selector", async () => {
+  it("`kubectl get -o wide` adds the pod's IP and node, a deployment's containers, images and selector, and a node's addresses and system", async () => {
     await k.ok(["create", "namespace", "wide"]);
     await runningPod("wide", "api", "app=api", "node-b", "10.244.1.9");
     const rows = table(await k.ok(["-n", "wide", "get", "pods", "-o", "wide"]));
@@ -45,6 +45,11 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     const d = table(await k.ok(["-n", "wide", "get", "deployments", "-o", "wide"]));
     expect(d[0]).toEqual(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]);
     expect(d[1]).toEqual(["shop", "0/3", "0", "0", d[1]![4], "nginx", "nginx:1.25", "app=shop"]);
+    await k.api("POST", "/api/v1/nodes", { metadata: { name: "wide-node", labels: { "node-role.kubernetes.io/worker": "", "node-role.kubernetes.io/gpu": "" } } });
+    await k.api("PATCH", "/api/v1/nodes/wide-node/status", { status: { addresses: [{ type: "InternalIP", address: "192.168.0.7" }], nodeInfo: { kubeletVersion: "v1.32.4", osImage: "Debian GNU/Linux 12", kernelVersion: "6.1.0", containerRuntimeVersion: "containerd://1.7.0" } } }, "application/merge-patch+json");
+    const n = table(await k.ok(["get", "node", "wide-node", "-o", "wide"]));
+    expect(n[0]).toEqual(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]);
+    expect(n[1]).toEqual(["wide-node", "Unknown", "gpu,worker", n[1]![3], "v1.32.4", "192.168.0.7", "<none>", "Debian GNU/Linux 12", "6.1.0", "containerd://1.7.0"]);
   });
 
   it("`kubectl get -o yaml` prints the stored object with the server's fields", async () => {
