@@ -14,6 +14,21 @@ function endpointAddresses(e: KubeObj): string[] {
   });
 }
 
+/** LAST SEEN and FIRST SEEN: a series' last observation, else lastTimestamp, else the first; the first from firstTimestamp or eventTime. */
+function eventTimes(e: KubeObj, now: number): { first: string; last: string } {
+  const since = (t: string | undefined) => (t ? humanDuration(now - Date.parse(t)) : "<unknown>");
+  const first = since(e.firstTimestamp ?? e.eventTime);
+  const last = e.series?.lastObservedTime ? since(e.series.lastObservedTime) : e.lastTimestamp ? since(e.lastTimestamp) : first;
+  return { first, last };
+}
+
+/** SOURCE: the component (or reporting controller), then the host (or reporting instance). */
+function eventSource(e: KubeObj): string {
+  const component = e.source?.component || e.reportingComponent || "";
+  const instance = e.source?.host || e.reportingInstance || "";
+  return component && instance ? `${component}, ${instance}` : component;
+}
+
 /** Upstream's node roles: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted. */
 function nodeRoles(n: KubeObj): string {
   const roles = new Set<string>();
@@ -67,11 +82,19 @@ const PRINTERS: Record<string, Column[]> = {
     col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion || "<unknown>", { priority: 1 }),
   ],
   "/events": [
-    col("Last Seen", (e, now) => humanDuration(now - Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp))),
+    col("Last Seen", (e, now) => eventTimes(e, now).last),
     col("Type", (e) => e.type ?? ""),
     col("Reason", (e) => e.reason ?? ""),
-    col("Object", (e) => `${String(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`),
+    col("Object", (e) => {
+      const kind = String(e.involvedObject?.kind ?? "").toLowerCase();
+      return e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+    }),
+    col("Subobject", (e) => e.involvedObject?.fieldPath ?? "", { priority: 1 }),
+    col("Source", eventSource, { priority: 1 }),
     col("Message", (e) => String(e.message ?? "").trim()),
+    col("First Seen", (e, now) => eventTimes(e, now).first, { priority: 1 }),
+    col("Count", (e) => e.series?.count ?? (e.count || 1), { type: "integer", priority: 1 }),
+    col("Name", (e) => e.metadata.name, { priority: 1 }),
   ],
   "/persistentvolumes": [
     name,
@@ -81,9 +104,10 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (p) => p.status?.phase ?? "Pending"),
     col("Claim", (p) => (p.spec?.claimRef ? `${p.spec.claimRef.namespace}/${p.spec.claimRef.name}` : "")),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     col("Reason", (p) => p.status?.reason ?? ""),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "/persistentvolumeclaims": [
     name,
@@ -92,8 +116,9 @@ const PRINTERS: Record<string, Column[]> = {
     col("Capacity", (p) => p.status?.capacity?.storage ?? ""),
     col("Access Modes", (p) => accessModes(p.status?.accessModes)),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "apps/deployments": [
     name,
@@ -125,6 +150,25 @@ const PRINTERS: Record<string, Column[]> = {
     col("Available", (d) => d.status?.numberAvailable ?? 0, { type: "integer" }),
     col("Node Selector", (d) => selector(d.spec?.template?.spec?.nodeSelector)),
     age,
+    col("Containers", (d) => containers(d.spec), { priority: 1 }),
+    col("Images", (d) => images(d.spec), { priority: 1 }),
+    col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
+  ],
+  "/replicationcontrollers": [
+    name,
+    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
+    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
+    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
+    age,
+    col("Containers", (r) => containers(r.spec), { priority: 1 }),
+    col("Images", (r) => images(r.spec), { priority: 1 }),
+    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
+  ],
+  "/podtemplates": [
+    name,
+    col("Containers", (t) => containers({ template: t.template })),
+    col("Images", (t) => images({ template: t.template })),
+    col("Pod Labels", (t) => selector(t.template?.metadata?.labels)),
   ],
   "batch/jobs": [
     name,
@@ -147,7 +191,7 @@ const PRINTERS: Record<string, Column[]> = {
     col("Images", (j) => images(j.spec), { priority: 1 }),
     col("Selector", (j) => selector(j.spec?.selector), { priority: 1 }),
   ],
-  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age, col("Containers", (c) => containers(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Images", (c) => images(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Selector", (c) => selector(c.spec?.jobTemplate?.spec?.selector), { priority: 1 })],
 };
 
 const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];

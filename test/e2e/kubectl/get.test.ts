@@ -52,6 +52,30 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(n[1]).toEqual(["wide-node", "Unknown", "gpu,worker", n[1]![3], "v1.32.4", "192.168.0.7", "<none>", "Debian GNU/Linux 12", "6.1.0", "containerd://1.7.0"]);
   });
 
+  it("`kubectl get events` prints when, what and about which object, and -o wide the source and count", async () => {
+    await k.ok(["create", "namespace", "ev"]);
+    const t = new Date(Date.now() - 15 * 60_000 - 5_000).toISOString().replace(/\.\d+Z$/, "Z");
+    await k.api("POST", "/api/v1/namespaces/ev/events", {
+      metadata: { name: "web.pulled" },
+      involvedObject: { kind: "Pod", name: "web", namespace: "ev", fieldPath: "spec.containers{app}" },
+      reason: "Pulled",
+      message: "Container image pulled ",
+      type: "Normal",
+      source: { component: "kubelet", host: "node-a" },
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 3,
+    });
+    const rows = table(await k.ok(["-n", "ev", "get", "events"]));
+    expect(rows).toEqual([
+      ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+      ["15m", "Normal", "Pulled", "pod/web", "Container image pulled"],
+    ]);
+    const wide = table(await k.ok(["-n", "ev", "get", "events", "-o", "wide"]));
+    expect(wide[0]).toEqual(["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]);
+    expect(wide[1]).toEqual(["15m", "Normal", "Pulled", "pod/web", "spec.containers{app}", "kubelet, node-a", "Container image pulled", "15m", "3", "web.pulled"]);
+  });
+
   it("`kubectl get -o yaml` prints the stored object with the server's fields", async () => {
     await k.ok(["create", "configmap", "yml", "--from-literal=greeting=hello"]);
     const cm = parse(await k.ok(["get", "configmap", "yml", "-o", "yaml"]));
