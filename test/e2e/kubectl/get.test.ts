@@ -255,6 +255,10 @@ ${columns}`;
       ["NAME", "DESIRED", "AVAILABLE"],
       ["web", "4", "0"],
     ]);
+    // A status write is read as upstream reads it: Go's empty omitempty fields leave, an unknown field is dropped.
+    const r = await k.cluster.api("PATCH", "/apis/apps/v1/namespaces/subs/deployments/web/status", JSON.stringify({ status: { replicas: 4, readyReplicas: 0, conditions: [], colour: "blue" } }), { "Content-Type": "application/merge-patch+json" });
+    expect(r.headers.warning).toContain('unknown field \\"status.colour\\"');
+    expect(JSON.parse(await k.ok(["-n", "subs", "get", "deployment", "web", "--subresource=status", "-o", "jsonpath={.status}"]))).toEqual({ replicas: 4 });
   });
 
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {
