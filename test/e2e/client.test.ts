@@ -85,8 +85,10 @@ describe("REST client against a started API server", () => {
     const ns = await nss.get("client-status");
     const after = await nss.updateStatus({ ...ns, status: { phase: "Active", conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "False", reason: "ResourcesDiscovered", message: "ok" }] } });
     expect((after.status as { conditions: unknown[] }).conditions).toHaveLength(1);
-    const patched = await nss.patchStatus("client-status", "merge", { status: { conditions: [] } });
-    expect((patched.status as { conditions: unknown[] }).conditions).toEqual([]);
+    const patched = await nss.patchStatus("client-status", "merge", { status: { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "True", reason: "DiscoveryFailed", message: "x" }] } });
+    expect((patched.status as { conditions: { status: string }[] }).conditions.map((c) => c.status)).toEqual(["True"]);
+    // The status subresource leaves the spec alone.
+    expect((patched.spec as { finalizers: string[] }).finalizers).toEqual(["kubernetes"]);
   });
 
   it("pages a list at one revision", async () => {
