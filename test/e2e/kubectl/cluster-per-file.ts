@@ -25,8 +25,8 @@ export interface KubectlFile {
 }
 
 /**
- * One started cluster for the whole file: the control-plane profile (no controllers, no
- * nodes), or the profile whose YAML is given.
+ * One started cluster for the whole file: the control-plane profile (API server and controller
+ * manager, no nodes), or the profile whose YAML is given.
  */
 export function clusterPerFile(opts: { profile?: string } = {}): KubectlFile {
   // Made in the hooks, so a skipped file leaves nothing behind.
