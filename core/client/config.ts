@@ -18,6 +18,8 @@ export interface ClientConfig {
   userAgent?: string;
   /** Per-request timeout for everything but watches; 0 waits forever. */
   timeoutMs?: number;
+  /** `auto` (the default) speaks HTTP/2 when the server offers it by ALPN, HTTP/1.1 otherwise. */
+  protocol?: "auto" | "h2" | "http/1.1";
 }
 
 interface KubeconfigFile {

@@ -1,9 +1,10 @@
 /**
  * The Kubernetes client Kitbash's components build on, as client-go is upstream's:
  *
- * - `KubeClient` / `ResourceClient`: JSON REST over a `Transport` (HTTPS/1.1 with client
- *   certificates and keep-alive by default); get, list, watch, create, update, patch (merge,
- *   strategic, json, apply), delete, and subresources such as `status`. Failures are
+ * - `KubeClient` / `ResourceClient`: JSON REST over a `Transport` (HTTP/2 when the server offers
+ *   it by ALPN, else HTTPS/1.1 with keep-alive; client certificates either way); get, list,
+ *   watch, create, update, patch (merge, strategic, json, apply), delete, and subresources
+ *   such as `status`. Failures are
  *   `ApiStatusError`s (`code`, `reason`); `isNotFound`, `isConflict`, … test them.
  * - `loadKubeconfig` or an in-memory `ClientConfig` to connect.
  * - `SharedInformerFactory` / `SharedInformer` / `Indexer`: list-then-watch caches with indexes
@@ -15,10 +16,12 @@
  * - `discoverPreferredResources`: every served resource at its preferred version.
  * - `Clock`: the time source everything that waits asks, for tests with a fake clock.
  */
-export { KubeClient, ResourceClient, type RequestOptions } from "./rest-client.js";
+export { KubeClient, ResourceClient, transportFor, type RequestOptions } from "./rest-client.js";
 export { loadKubeconfig, type ClientConfig } from "./config.js";
 export type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.js";
 export { HttpsTransport } from "./https-transport.js";
+export { Http2Transport } from "./http2-transport.js";
+export { NegotiatingTransport, negotiateProtocol, type Protocol } from "./negotiating-transport.js";
 export {
   ApiStatusError,
   isAlreadyExists,

@@ -2,7 +2,9 @@ import type { StatusObject } from "../api/status.js";
 import type { ClientConfig } from "./config.js";
 import { loadKubeconfig } from "./config.js";
 import { ApiStatusError, statusErrorFromResponse } from "./errors.js";
+import { Http2Transport } from "./http2-transport.js";
 import { HttpsTransport } from "./https-transport.js";
+import { NegotiatingTransport } from "./negotiating-transport.js";
 import type { Transport } from "./transport.js";
 import {
   patchContentTypes,
@@ -41,8 +43,9 @@ export class KubeClient {
 
   constructor(readonly transport: Transport) {}
 
+  /** A client for `config`; the protocol is settled on the first call (see ClientConfig.protocol). */
   static fromConfig(config: ClientConfig): KubeClient {
-    return new KubeClient(new HttpsTransport(config));
+    return new KubeClient(transportFor(config));
   }
 
   static async fromKubeconfig(file: string, overrides: Partial<ClientConfig> = {}): Promise<KubeClient> {
@@ -208,6 +211,12 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     const ns = this.ref.namespaced ? (this.namespace ?? obj.metadata.namespace) : undefined;
     return this.path(obj.metadata.name ?? "", subresource, ns);
   }
+}
+
+export function transportFor(config: ClientConfig): Transport {
+  if (config.protocol === "h2") return new Http2Transport(config);
+  if (config.protocol === "http/1.1") return new HttpsTransport(config);
+  return new NegotiatingTransport(config);
 }
 
 function deleteBody(opts: DeleteOptions) {

@@ -1,4 +1,4 @@
-import { HttpsTransport, LeaderElector } from "../client/index.js";
+import { LeaderElector, transportFor } from "../client/index.js";
 import type { Component, ComponentContext } from "../kernel/component.js";
 import type { PluginEntry } from "../kernel/extension-point.js";
 import type { Controller } from "./controller.js";
@@ -50,7 +50,7 @@ export class ControllerManagerMain implements Component {
   async start(): Promise<void> {
     const { settings, dataDir, logger } = this.ctx;
     const config = await controllerManagerCredentials({ ...(settings.kubeconfig ? { kubeconfig: settings.kubeconfig } : {}), dataDir });
-    this.services.transport.connect(new HttpsTransport({ ...config, userAgent: "kube-controller-manager/kitbash" }));
+    this.services.transport.connect(transportFor({ ...config, userAgent: "kube-controller-manager/kitbash" }));
     this.connected = true;
     if (settings.port !== undefined) this.statusUrl = await this.status.listen(settings.port, settings.bindAddress);
     logger.info({ server: config.server, controllers: this.controllers(), identity: this.services.identity }, "controller manager connected");

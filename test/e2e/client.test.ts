@@ -16,6 +16,7 @@ import {
   loadKubeconfig,
   type KubeObject,
   type Lease,
+  type NegotiatingTransport,
 } from "../../core/client/index.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,7 +44,33 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 10_000) => {
   }
 };
 
-describe("REST client against a started API server", () => {
+describe.each([
+  ["h2", "h2"],
+  ["http/1.1", "h1"],
+] as const)("REST client over %s against a started API server", (protocol, tag) => {
+  let client: KubeClient;
+  beforeAll(async () => {
+    client = await KubeClient.fromKubeconfig(cluster.kubeconfig, { protocol });
+  });
+  afterAll(() => client.close());
+
+  it("watches: events arrive on the stream as they happen", async () => {
+    const cms = client.resource(Resources.configMaps, "default");
+    const ac = new AbortController();
+    const seen: string[] = [];
+    const watching = (async () => {
+      for await (const e of cms.watch({ labelSelector: `watched=${tag}` }, ac.signal)) {
+        seen.push(`${e.type} ${e.object.metadata.name}`);
+        if (e.type === "DELETED") ac.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `w-${tag}`, labels: { watched: tag } } });
+    await cms.delete(`w-${tag}`);
+    await watching;
+    expect(seen).toEqual([`ADDED w-${tag}`, `DELETED w-${tag}`]);
+  });
+
   it("reads the kubeconfig's server and certificates", async () => {
     const cfg = await loadKubeconfig(cluster.kubeconfig);
     expect(cfg.server).toBe(cluster.url);
@@ -54,9 +81,9 @@ describe("REST client against a started API server", () => {
 
   it("creates, gets, updates, patches three ways and deletes, with typed Status errors", async () => {
     const cms = client.resource(Resources.configMaps, "default");
-    const created = await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c1" }, data: { a: "1" } } as KubeObject);
+    const created = await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c1-${tag}` }, data: { a: "1" } } as KubeObject);
     expect(created.metadata.uid).toBeTruthy();
-    const again = await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c1" } }).catch((e) => e);
+    const again = await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c1-${tag}` } }).catch((e) => e);
     expect(again).toBeInstanceOf(ApiStatusError);
     expect(isAlreadyExists(again)).toBe(true);
     expect((again as ApiStatusError).code).toBe(409);
@@ -67,25 +94,25 @@ describe("REST client against a started API server", () => {
     const stale = await cms.update({ ...created, data: { a: "3" } }).catch((e) => e);
     expect(isConflict(stale)).toBe(true);
 
-    expect((await cms.patch("c1", "merge", { data: { b: "x" } })).data).toEqual({ a: "2", b: "x" });
-    expect((await cms.patch("c1", "strategic", { metadata: { labels: { l: "v" } } })).metadata.labels).toEqual({ l: "v" });
-    expect((await cms.patch("c1", "json", [{ op: "remove", path: "/data/a" }])).data).toEqual({ b: "x" });
+    expect((await cms.patch(`c1-${tag}`, "merge", { data: { b: "x" } })).data).toEqual({ a: "2", b: "x" });
+    expect((await cms.patch(`c1-${tag}`, "strategic", { metadata: { labels: { l: "v", proto: tag } } })).metadata.labels).toEqual({ l: "v", proto: tag });
+    expect((await cms.patch(`c1-${tag}`, "json", [{ op: "remove", path: "/data/a" }])).data).toEqual({ b: "x" });
 
-    const listed = await cms.list({ labelSelector: "l=v" });
-    expect(listed.items.map((i) => i.metadata.name)).toEqual(["c1"]);
-    await cms.delete("c1");
-    const gone = await cms.get("c1").catch((e) => e);
+    const listed = await cms.list({ labelSelector: `l=v,proto=${tag}` });
+    expect(listed.items.map((i) => i.metadata.name)).toEqual([`c1-${tag}`]);
+    await cms.delete(`c1-${tag}`);
+    const gone = await cms.get(`c1-${tag}`).catch((e) => e);
     expect(isNotFound(gone)).toBe(true);
     expect((gone as ApiStatusError).reason).toBe("NotFound");
   });
 
   it("writes the status subresource apart from the spec", async () => {
     const nss = client.resource(Resources.namespaces);
-    await nss.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "client-status" } });
-    const ns = await nss.get("client-status");
+    await nss.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: `client-status-${tag}` } });
+    const ns = await nss.get(`client-status-${tag}`);
     const after = await nss.updateStatus({ ...ns, status: { phase: "Active", conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "False", reason: "ResourcesDiscovered", message: "ok" }] } });
     expect((after.status as { conditions: unknown[] }).conditions).toHaveLength(1);
-    const patched = await nss.patchStatus("client-status", "merge", { status: { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "True", reason: "DiscoveryFailed", message: "x" }] } });
+    const patched = await nss.patchStatus(`client-status-${tag}`, "merge", { status: { conditions: [{ type: "NamespaceDeletionDiscoveryFailure", status: "True", reason: "DiscoveryFailed", message: "x" }] } });
     expect((patched.status as { conditions: { status: string }[] }).conditions.map((c) => c.status)).toEqual(["True"]);
     // The status subresource leaves the spec alone.
     expect((patched.spec as { finalizers: string[] }).finalizers).toEqual(["kubernetes"]);
@@ -93,9 +120,9 @@ describe("REST client against a started API server", () => {
 
   it("pages a list at one revision", async () => {
     const cms = client.resource(Resources.configMaps, "default");
-    for (let i = 0; i < 7; i++) await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `page-${i}`, labels: { paged: "yes" } } });
-    const all = await cms.listAll({ labelSelector: "paged=yes" }, 3);
-    expect(all.items.map((i) => i.metadata.name).sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `page-${i}`));
+    for (let i = 0; i < 7; i++) await cms.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `page-${tag}-${i}`, labels: { paged: tag } } });
+    const all = await cms.listAll({ labelSelector: `paged=${tag}` }, 3);
+    expect(all.items.map((i) => i.metadata.name).sort()).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `page-${tag}-${i}`));
   });
 
   it("discovers served resources at their preferred versions", async () => {
@@ -104,6 +131,13 @@ describe("REST client against a started API server", () => {
     expect(pods).toMatchObject({ version: "v1", namespaced: true, kind: "Pod" });
     expect(resources.find((r) => r.group === "apps" && r.resource === "deployments")?.verbs).toContain("delete");
     expect(resources.some((r) => r.resource.includes("/"))).toBe(false);
+  });
+});
+
+describe("protocol", () => {
+  it("auto speaks HTTP/2 to a server that offers it", async () => {
+    await client.resource(Resources.namespaces).get("default");
+    expect((client.transport as NegotiatingTransport).protocol()).toBe("h2");
   });
 });
 
