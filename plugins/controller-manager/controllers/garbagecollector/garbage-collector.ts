@@ -202,15 +202,25 @@ export class GarbageCollector implements Controller {
   private async attemptToOrphan(uid: string): Promise<void> {
     const node = this.graph.get(uid);
     if (!node || !node.orphaning) return;
-    for (const d of this.graph.dependentsOf(uid)) {
-      const rc = this.handle.client.resource(d.resource, d.namespace);
-      await updateObject(rc, d.name, d.uid, (obj) => {
-        const refs = obj.metadata.ownerReferences ?? [];
-        if (!refs.some((o) => o.uid === uid)) return false;
-        setOwnerReferences(obj, refs.filter((o) => o.uid !== uid));
-        return true;
-      });
-    }
+    // Dependents are released side by side, as upstream's goroutine per dependent; any failure
+    // retries the whole owner, and those already released are a no-op then.
+    const dependents = this.graph.dependentsOf(uid);
+    const failures: string[] = [];
+    let next = 0;
+    const release = async () => {
+      while (next < dependents.length) {
+        const d = dependents[next++]!;
+        const rc = this.handle.client.resource(d.resource, d.namespace);
+        await updateObject(rc, d.name, d.uid, (obj) => {
+          const refs = obj.metadata.ownerReferences ?? [];
+          if (!refs.some((o) => o.uid === uid)) return false;
+          setOwnerReferences(obj, refs.filter((o) => o.uid !== uid));
+          return true;
+        }).catch((err: Error) => failures.push(`${d.kind} ${d.name}: ${err.message}`));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.args.concurrentGCSyncs, dependents.length) }, release));
+    if (failures.length) throw new Error(`could not release ${failures.length} dependents: ${failures.slice(0, 3).join("; ")}`);
     const rc = this.handle.client.resource(node.resource, node.namespace);
     await updateObject(rc, node.name, uid, (obj) => removeFinalizer(obj, ORPHAN));
   }
