@@ -133,7 +133,7 @@ export function splitKey(key: string): { namespace?: string; name: string } {
 
 /** MicroTime as the API writes it (`2006-01-02T15:04:05.000000Z`). */
 export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}000Z`);
 }
 
 /** Time (whole seconds) as the API writes it. */

@@ -46,3 +46,12 @@ describe("status errors", () => {
     expect(html.message).toContain("PUT /x: HTTP 409");
   });
 });
+
+describe("time formats", () => {
+  it("writes MicroTime with six fractional digits and Time in whole seconds", async () => {
+    const { microTime, rfc3339 } = await import("../../core/client/types.js");
+    const ms = Date.parse("2026-03-04T05:06:07.089Z");
+    expect(microTime(ms)).toBe("2026-03-04T05:06:07.089000Z");
+    expect(rfc3339(ms)).toBe("2026-03-04T05:06:07Z");
+  });
+});
