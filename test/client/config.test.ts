@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadKubeconfig } from "../../core/client/config.js";
 import { statusErrorFromResponse, isNotFound, isConflict, isAlreadyExists } from "../../core/client/errors.js";
+import { microTime, rfc3339 } from "../../core/client/types.js";
 import { tempTree } from "../support/temp.js";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
@@ -48,8 +49,7 @@ describe("status errors", () => {
 });
 
 describe("time formats", () => {
-  it("writes MicroTime with six fractional digits and Time in whole seconds", async () => {
-    const { microTime, rfc3339 } = await import("../../core/client/types.js");
+  it("writes MicroTime with six fractional digits and Time in whole seconds", () => {
     const ms = Date.parse("2026-03-04T05:06:07.089Z");
     expect(microTime(ms)).toBe("2026-03-04T05:06:07.089000Z");
     expect(rfc3339(ms)).toBe("2026-03-04T05:06:07Z");
