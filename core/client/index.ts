@@ -58,7 +58,7 @@ export {
 } from "./types.js";
 export { Resources } from "./resources.js";
 export { discoverPreferred, discoverPreferredResources, type DiscoveredResource } from "./discovery.js";
-export { Indexer, NAMESPACE_INDEX, namespaceIndex, type IndexFunc } from "./store.js";
+export { CONTROLLER_UID_INDEX, Indexer, NAMESPACE_INDEX, controllerUidIndex, namespaceIndex, type IndexFunc } from "./store.js";
 export { SharedInformer, type EventHandlers, type SharedInformerOptions } from "./shared-informer.js";
 export { SharedInformerFactory, type InformerFactoryOptions } from "./informer-factory.js";
 export { WorkQueue, runWorkers, type WorkQueueOptions } from "./workqueue.js";

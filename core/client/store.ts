@@ -7,6 +7,14 @@ export const NAMESPACE_INDEX = "namespace";
 
 export const namespaceIndex: IndexFunc<KubeObject> = (obj) => [obj.metadata.namespace ?? ""];
 
+export const CONTROLLER_UID_INDEX = "controllerUID";
+
+/** The uid of the object's managing controller (the ownerReference with `controller: true`). */
+export const controllerUidIndex: IndexFunc<KubeObject> = (obj) => {
+  const ref = obj.metadata.ownerReferences?.find((o) => o.controller);
+  return ref ? [ref.uid] : [];
+};
+
 /**
  * A thread-safe-by-construction (single event loop) keyed store with secondary indexes:
  * upstream's cache.Indexer. Keys are `namespace/name`.
@@ -20,10 +28,16 @@ export class Indexer<T extends KubeObject = KubeObject> {
     this.addIndexers({ [NAMESPACE_INDEX]: namespaceIndex as IndexFunc<T>, ...indexers });
   }
 
-  /** Indexers may be added after items are in; existing items are indexed at once. */
+  /**
+   * Indexers may be added after items are in; existing items are indexed at once. Adding the
+   * same function under the same name again is a no-op; another function under a taken name is
+   * an error.
+   */
   addIndexers(indexers: Record<string, IndexFunc<T>>): void {
     for (const [name, fn] of Object.entries(indexers)) {
-      if (this.indexers.has(name)) throw new Error(`indexer ${name} already exists`);
+      // Controllers sharing an informer may each ask for the same well-known index.
+      if (this.indexers.get(name) === fn) continue;
+      if (this.indexers.has(name)) throw new Error(`indexer ${name} already exists with another function`);
       this.indexers.set(name, fn);
       this.indices.set(name, new Map());
       for (const [key, obj] of this.items) this.indexOne(name, fn, key, obj);
