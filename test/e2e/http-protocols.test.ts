@@ -96,7 +96,7 @@ describe("API server over HTTP/2 and HTTP/1.1", () => {
   it("ends a watch on the server when its HTTP/2 stream or HTTP/1.1 connection closes", async () => {
     const open = async () => {
       const text = (await c.api("GET", "/metrics")).body;
-      const line = text.split("\n").find((l) => l.startsWith("apiserver_longrunning_requests{") && l.includes('resource="secrets"'));
+      const line = text.split("\n").find((l) => l.startsWith("apiserver_longrunning_requests{") && l.includes('resource="secrets"') && l.includes('scope="namespace"'));
       return line ? Number(line.split(" ").pop()) : 0;
     };
     const stream = h2.request({ ":path": "/api/v1/namespaces/default/secrets?watch=true" });
