@@ -5,7 +5,7 @@ import { ApplySchema } from "../../../core/api/apply/schema.js";
 import { StatusError } from "../../../core/api/status.js";
 
 const DEPLOY = ApplySchema.builtin("io.k8s.api.apps.v1.Deployment");
-const scope = (manager: string, extra: Partial<WriteScope> = {}): WriteScope & { force: boolean } => ({
+const scope = (manager: string, extra: Partial<WriteScope & { force: boolean }> = {}): WriteScope & { force: boolean } => ({
   schema: DEPLOY,
   apiVersion: "apps/v1",
   manager,
