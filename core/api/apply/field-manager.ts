@@ -83,7 +83,7 @@ export function applyConfig(
   mine.set = toFieldSet(config, scope.schema).filter(keep);
   if (!lastSet.empty()) {
     const owned = out.reduce((acc, e) => acc.union(e.set), new FieldSet());
-    merged = removeFields(merged, lastSet.difference(owned), scope.schema) as Record<string, unknown>;
+    merged = removeFields(merged, lastSet.difference(owned), owned, scope.schema) as Record<string, unknown>;
   }
   const cmp = compare(live ?? {}, merged, scope.schema);
   const changed = cmp.added.union(cmp.modified).filter(keep);

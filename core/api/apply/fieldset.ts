@@ -43,13 +43,6 @@ export class FieldSet {
     return !!n && n.children.size > 0;
   }
 
-  /** The members at or below `path`. */
-  subtree(path: Path): FieldSet {
-    const out = new FieldSet();
-    for (const p of this.paths()) if (path.every((pe, i) => p[i] === pe)) out.insert(p);
-    return out;
-  }
-
   private find(path: Path): Node | undefined {
     let n: Node | undefined = this.root;
     for (const pe of path) {

@@ -121,15 +121,19 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path:
   return out;
 }
 
-/** Removes the members of `drop` from a value: fields, map entries and list items (upstream's RemoveItems). */
-export function removeFields(value: unknown, drop: FieldSet, schema: ApplySchema): unknown {
+/**
+ * Removes the members of `drop` from a value: fields, map entries and list items. A field
+ * with members of `owned` below it stays (someone still owns part of it); a list item
+ * goes whole, as upstream prunes.
+ */
+export function removeFields(value: unknown, drop: FieldSet, owned: FieldSet, schema: ApplySchema): unknown {
   const walk = (v: unknown, s: ApplySchema, path: string[]): unknown => {
     const shape = shapeOf(s, v);
     if (shape === "fields") {
       const out: Obj = {};
       for (const [k, child] of Object.entries(v as Obj)) {
         const p = [...path, `f:${k}`];
-        if (drop.has(p)) continue;
+        if (drop.has(p) && !owned.hasBelow(p)) continue;
         const next = walk(child, s.field(k), p);
         if (next !== undefined) out[k] = next;
       }

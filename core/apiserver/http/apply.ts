@@ -35,6 +35,7 @@ function applyTo(served: ServedResource, live: KubeObj | undefined, config: Kube
     const { object, entries: owners } = applyConfig(live && withoutManaged(live), config, entries, scope);
     const obj = object as KubeObj;
     obj.metadata ??= {};
+    if (scope.manager === "kubectl") syncLastApplied(obj, config);
     const encoded = encodeManagedFields(owners);
     if (encoded.length) obj.metadata.managedFields = encoded;
     return obj;
@@ -42,6 +43,26 @@ function applyTo(served: ServedResource, live: KubeObj | undefined, config: Kube
     if (err instanceof ApplyTypeError) throw badRequest(err.message);
     throw err;
   }
+}
+
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/**
+ * kubectl's server-side applies keep an existing client-side apply annotation in step with
+ * what they applied, as upstream does, so a later client-side apply diffs against it.
+ */
+function syncLastApplied(obj: KubeObj, config: KubeObj): void {
+  if (typeof obj.metadata.annotations?.[LAST_APPLIED] !== "string") return;
+  const recorded = structuredClone(config);
+  if (isObj(recorded.metadata?.annotations)) delete recorded.metadata.annotations[LAST_APPLIED];
+  obj.metadata.annotations = { ...obj.metadata.annotations, [LAST_APPLIED]: sortedJson(recorded) };
+}
+
+/** JSON with object keys sorted, as Go encodes maps. */
+function sortedJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(",")}]`;
+  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
 }
 
 /**

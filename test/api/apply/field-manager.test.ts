@@ -58,6 +58,17 @@ describe("server-side apply", () => {
     expect(fieldsOf(again.entries, "b")).toEqual({ "f:spec": { "f:minReadySeconds": {} } });
   });
 
+  it("keeps a map another manager owns an entry of, and drops a list item whole", () => {
+    const a = applyConfig(undefined, { ...deploy(containers({ name: "x", image: "x:1" })), metadata: { name: "web", annotations: { k: "v", own: "a" } } }, [], scope("a"));
+    const b = applyConfig(a.object, { ...deploy({}), metadata: { name: "web", annotations: { k: "v" } } }, a.entries, scope("b"));
+    const edited = trackUpdate(b.object, { ...(b.object as any), spec: containers({ name: "x", image: "x:2" }) }, b.entries, scope("editor"));
+    const live = { ...(b.object as any), spec: containers({ name: "x", image: "x:2" }) };
+    const again = applyConfig(live, { ...deploy({ replicas: 1 }), metadata: { name: "web" } }, edited, scope("a"));
+    expect((again.object as any).metadata.annotations).toEqual({ k: "v" });
+    // The editor owned only the image: the item goes, and the emptied list with it.
+    expect((again.object as any).spec).toEqual({ replicas: 1 });
+  });
+
   it("shares a field applied with the same value by two managers", () => {
     const a = applyConfig(undefined, deploy({ replicas: 3 }), [], scope("a"));
     const b = applyConfig(a.object, deploy({ replicas: 3 }), a.entries, scope("b"));
