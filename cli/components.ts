@@ -1,5 +1,6 @@
 import type { ComponentDefinition } from "../core/kernel/component.js";
 import { apiServerComponent } from "../core/apiserver/component.js";
+import { controllerManagerComponent } from "../core/controller-manager/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
-export const builtinComponents: readonly ComponentDefinition<any, any>[] = [apiServerComponent];
+export const builtinComponents: readonly ComponentDefinition<any, any>[] = [apiServerComponent, controllerManagerComponent];

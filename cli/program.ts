@@ -74,6 +74,16 @@ export function buildProgram(): Command {
     .option("--port <port>", "API server port (0 picks a free one)")
     .action(async (opts) => run(import("./commands/up.js"), { ...opts, only: ["apiserver"] }));
 
+  program
+    .command("controller-manager")
+    .description("run only the controller manager of the profile, against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for cluster state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .option("--controllers <list>", "comma-separated, as upstream: * for the defaults, name to add one, -name to leave one out")
+    .action(async (opts) => run(import("./commands/controller-manager.js"), opts));
+
   return program;
 }
 

@@ -27,7 +27,7 @@ describe("kitbash CLI", () => {
       const r = kitbash(["profile", "validate", p]);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/: valid \(profile [a-z-]+; components: apiserver\)/);
+      expect(r.stdout).toMatch(/: valid \(profile [a-z-]+; components: apiserver, controller-manager\b/);
     }
   });
 

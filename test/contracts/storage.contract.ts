@@ -29,6 +29,14 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
     });
 
     describe("create, get and exists", () => {
+      it("starts a fresh store at revision 1 or later, where an empty list reads", async () => {
+        const rev = await s.currentRevision();
+        expect(rev).toBeGreaterThanOrEqual(1);
+        expect(await s.list("/")).toEqual({ kvs: [], revision: rev, more: false });
+        const kv = ok(await s.create("/first", "1"));
+        expect(kv.modRevision).toBeGreaterThan(rev);
+      });
+
       it("creates a key at a new revision and reads it back", async () => {
         const kv = ok(await s.create("/registry/a/x", "1"));
         expect(kv).toEqual({ key: "/registry/a/x", value: "1", createRevision: kv.modRevision, modRevision: kv.modRevision });
@@ -213,9 +221,36 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
       });
 
       it("refuses a revision newer than the current one with too-large", async () => {
+        const fresh = await s.currentRevision();
+        await expect(s.list("/", { revision: fresh + 1 })).rejects.toMatchObject({ name: "StorageError", reason: "too-large" });
         ok(await s.create("/k", "1"));
         const current = await s.currentRevision();
+        await expect(s.list("/", { revision: current + 10 })).rejects.toBeInstanceOf(StorageError);
         await expect(s.list("/", { revision: current + 10 })).rejects.toMatchObject({ name: "StorageError", reason: "too-large" });
+        expect((await s.list("/", { revision: current })).kvs).toHaveLength(1);
+      });
+
+      it("counts what remains per snapshot, whichever pagers interleave", async () => {
+        for (let i = 0; i < 20; i++) ok(await s.create(`/r/${String(i).padStart(2, "0")}`, "x"));
+        const a = await s.list("/r/", { limit: 5 });
+        for (let i = 20; i < 30; i++) ok(await s.create(`/r/${i}`, "x"));
+        ok(await s.delete("/r/07"));
+        const b = await s.list("/r/", { limit: 5 });
+        expect([a.remaining, b.remaining]).toEqual([15, 24]);
+        const pagers = [
+          { page: a, seen: 5, total: 20 },
+          { page: b, seen: 5, total: 29 },
+        ];
+        while (pagers.some((p) => p.page.more)) {
+          for (const p of pagers) {
+            if (!p.page.more) continue;
+            p.page = await s.list("/r/", { limit: 5, after: p.page.kvs.at(-1)!.key, revision: p.page.revision });
+            p.seen += p.page.kvs.length;
+            expect(p.page.more ? p.page.remaining : 0).toBe(p.total - p.seen);
+          }
+        }
+        // A page that starts anywhere (not after a page this store handed out) is counted afresh.
+        expect(await s.list("/r/", { limit: 2, after: "/r/10" })).toMatchObject({ more: true, remaining: 17 });
       });
 
       it("counts the live keys under a prefix", async () => {
@@ -353,6 +388,19 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
         await w.until(1);
         expect(w.events[0]!.kv.modRevision).toBe(q.modRevision);
         expect(w.progress.every((p) => p < q.modRevision)).toBe(true);
+        w.close();
+      });
+
+      it("reports the current revision to every watch when progress is requested", async () => {
+        if (!s.requestProgress) return;
+        const w = watching(s, "/quiet/", 0);
+        for (let i = 0; i < 3; i++) ok(await s.create(`/busy/${i}`, "x"));
+        const busy = await s.currentRevision();
+        s.requestProgress();
+        // Delivery is asynchronous but needs no timer: microtasks are enough.
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        expect(w.progress.at(-1)).toBe(busy);
+        expect(w.events).toEqual([]);
         w.close();
       });
 

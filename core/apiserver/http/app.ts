@@ -1,18 +1,20 @@
-import express, { type Express, type Request, type Response } from "express";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "../../kernel/logging.js";
 import type { PluginEntry } from "../../kernel/extension-point.js";
 import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../chains.js";
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
+import { hasImpersonation, impersonate } from "../filters/impersonate.js";
 import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
 import type { RequestMetrics } from "./metrics.js";
-import type { OpenApiV3 } from "./openapi.js";
+import type { OpenApi } from "./openapi.js";
+import { serveOpenApiV2 } from "./openapi-v2-handler.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -22,37 +24,48 @@ export interface AppContext extends HandlerContext {
   metricsText: () => Promise<string>;
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
-  openapi: OpenApiV3;
+  openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
+/** What the listener hands requests to: HTTP/2 streams and HTTP/1.1 requests alike, and HTTP/1.1 upgrades. */
+export interface App {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
 /**
  * The HTTP face of the API server: authentication, authorization, then either a
- * resource request or one of the server's own paths.
+ * resource request or one of the server's own paths. It reads only what HTTP/1.1
+ * and HTTP/2's compatibility request/response share, so one dispatcher serves both.
  */
-export function createApp(ctx: AppContext): Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.disable("etag");
-  app.set("query parser", "simple");
+export function createApp(ctx: AppContext): App {
+  return {
+    request: (req, res) => void serve(req, res, ctx),
+    upgrade: (req, socket) => refuseUpgrade(req, socket),
+  };
+}
 
-  app.use((req: Request, res: Response) => {
-    void serve(req, res, ctx);
-  });
-  return app;
+/**
+ * No resource streams over an upgraded connection yet (exec and attach will); until
+ * then an upgrade request gets a Status on the HTTP/1.1 connection it came on.
+ */
+function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
+  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`, reason: "BadRequest", code: 400 });
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://x");
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-  const info = parseRequestInfo(req.method ?? "GET", path, url.searchParams);
+  const { pathname, searchParams } = splitUrl(req.url ?? "/");
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
   try {
-    const peer = peerCertificate(req.socket as TLSSocket);
+    const peer = peerCertificate(req);
     let user: UserInfo;
     try {
       user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
@@ -61,12 +74,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, req.headersDistinct);
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
-      await handleResource(req, res, info, user, url.searchParams, ctx);
+      await handleResource(req, res, info, user, searchParams, ctx);
       code = res.statusCode;
     } else {
-      code = await serveNonResource(req, res, path, url.searchParams, info, ctx);
+      code = await serveNonResource(req, res, path, searchParams, info, ctx);
     }
   } catch (err) {
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
@@ -88,13 +102,33 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
   }
 }
 
-const peers = new WeakMap<TLSSocket, ReturnType<TLSSocket["getPeerCertificate"]> | undefined>();
+type PeerCertificate = ReturnType<TLSSocket["getPeerCertificate"]>;
+/** A plain path (the usual API request) is split as it is; anything a URL parser would rewrite goes through one. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~%:@+,;=!$'()*][A-Za-z0-9\-._~%:@+,;=!$'()*]*)*\/*$/;
 
-/** The verified client certificate of a connection, read once per connection rather than per request. */
-function peerCertificate(socket: TLSSocket): ReturnType<TLSSocket["getPeerCertificate"]> | undefined {
-  if (!socket.authorized) return undefined;
-  if (!peers.has(socket)) peers.set(socket, socket.getPeerCertificate?.());
-  return peers.get(socket);
+function splitUrl(raw: string): { pathname: string; searchParams: URLSearchParams } {
+  const q = raw.indexOf("?");
+  const pathname = q < 0 ? raw : raw.slice(0, q);
+  if (pathname.startsWith("/") && PLAIN_PATH.test(pathname)) return { pathname, searchParams: new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)) };
+  const url = new URL(raw, "http://x");
+  return { pathname: url.pathname, searchParams: url.searchParams };
+}
+
+const peers = new WeakMap<object, PeerCertificate | undefined>();
+
+/**
+ * The verified client certificate of a connection, read once per connection rather
+ * than per request. An HTTP/2 request's `socket` is a fresh proxy per stream, so the
+ * session is what identifies its connection.
+ */
+function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+  const session = (req as { stream?: { session?: { socket: TLSSocket } } }).stream?.session;
+  const conn: object = session ?? req.socket;
+  if (peers.has(conn)) return peers.get(conn);
+  const socket = (session?.socket ?? req.socket) as TLSSocket;
+  const peer = socket.authorized ? socket.getPeerCertificate?.() : undefined;
+  peers.set(conn, peer);
+  return peer;
 }
 
 function upstreamVerb(v: string): string {
@@ -141,6 +175,7 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.end(text);
     return 200;
   }
+  if (path === "/openapi/v2") return serveOpenApiV2(req, res, ctx.openapi.v2());
   if (path === "/openapi/v3") {
     sendJson(res, 200, ctx.openapi.index());
     return 200;

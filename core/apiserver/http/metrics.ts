@@ -57,6 +57,7 @@ export function instrumentStorage(storage: Storage, m: MetricsScope): Storage {
     delete: (key: string, rev?: number) => timed("delete", key, () => storage.delete(key, rev)),
     watch: (prefix: string, from: number, cb: WatchCallbacks) => storage.watch(prefix, from, cb),
     compact: (rev: number) => timed("compact", "/", () => storage.compact(rev)),
+    ...(storage.requestProgress ? { requestProgress: () => storage.requestProgress!() } : {}),
   };
 }
 

@@ -1,47 +1,18 @@
 import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
+import { eventFromEventsV1, hpaV1ToV2 } from "../conversion/index.js";
+import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
+import { OTHER_PRINTERS } from "./table-other-kinds.js";
+import { crdColumns } from "./table-crd.js";
 
-interface Column {
-  name: string;
-  type: "string" | "integer" | "number" | "boolean" | "date";
-  format?: string;
-  priority?: number;
-  cell(o: KubeObj, now: number): unknown;
+/** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
+function endpointAddresses(e: KubeObj): string[] {
+  return (e.subsets ?? []).flatMap((s: any) => {
+    const ips = (s.addresses ?? []).map((a: any) => a.ip);
+    if (!s.ports?.length) return ips;
+    return s.ports.flatMap((p: any) => ips.map((ip: string) => hostPort(ip, p.port)));
+  });
 }
-
-/** Upstream's HumanDuration, the AGE column's form. */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < -1) return "<invalid>";
-  if (s < 0) return "0s";
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  if (h < 24 * 8) return h % 24 === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${h % 24}h`;
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
-  const y = Math.floor(h / 24 / 365);
-  if (y < 8) return `${y}y${Math.floor((h / 24) % 365)}d`;
-  return `${y}y`;
-}
-
-const name: Column = { name: "Name", type: "string", format: "name", cell: (o) => o.metadata.name };
-const age: Column = {
-  name: "Age",
-  type: "string",
-  cell: (o, now) => (o.metadata.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : "<unknown>"),
-};
-const col = (n: string, cell: Column["cell"], extra: Partial<Column> = {}): Column => ({ name: n, type: "string", cell, ...extra });
-const none = (v: unknown) => (v === undefined || v === null || v === "" ? "<none>" : v);
-const selector = (sel: any) =>
-  sel?.matchLabels || sel?.matchExpressions
-    ? Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"
-    : sel
-      ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",")
-      : "<none>";
 
 function podStatus(p: KubeObj): string {
   if (p.metadata.deletionTimestamp) return "Terminating";
@@ -61,7 +32,7 @@ const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MO
 const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
 const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
 
-/** Upstream's printer columns for the main kinds; NAME and AGE for the rest. */
+/** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
   "/pods": [
     name,
@@ -87,7 +58,7 @@ const PRINTERS: Record<string, Column[]> = {
     age,
     col("Selector", (s) => selector(s.spec?.selector), { priority: 1 }),
   ],
-  "/endpoints": [name, col("Endpoints", (e) => (e.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(",") || "<none>"), age],
+  "/endpoints": [name, col("Endpoints", (e) => firstThree(endpointAddresses(e), "<none>")), age],
   "/nodes": [
     name,
     col("Status", (n) => {
@@ -168,16 +139,74 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (j) => {
       const conds = j.status?.conditions ?? [];
       const has = (t: string) => conds.some((c: any) => c.type === t && c.status === "True");
-      return has("Complete") ? "Complete" : has("Failed") ? "Failed" : has("Suspended") ? "Suspended" : "Running";
+      if (has("Complete")) return "Complete";
+      if (has("Failed")) return "Failed";
+      if (j.metadata.deletionTimestamp) return "Terminating";
+      return ["Suspended", "FailureTarget", "SuccessCriteriaMet"].find(has) ?? "Running";
     }),
-    col("Completions", (j) => `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`),
+    col("Completions", (j) => {
+      const done = j.status?.succeeded ?? 0;
+      if (j.spec?.completions !== undefined) return `${done}/${j.spec.completions}`;
+      return (j.spec?.parallelism ?? 0) > 1 ? `${done}/1 of ${j.spec.parallelism}` : `${done}/1`;
+    }),
     col("Duration", (j, now) => (j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : now) - Date.parse(j.status.startTime)) : "")),
     age,
     col("Containers", (j) => containers(j.spec), { priority: 1 }),
     col("Images", (j) => images(j.spec), { priority: 1 }),
+    col("Selector", (j) => selector(j.spec?.selector), { priority: 1 }),
   ],
-  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => String(c.spec?.suspend ?? false)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
 };
+
+/** Columns computed on another version's view of the object, as upstream prints from its internal version. */
+const viewed = (cols: Column[], view: (o: KubeObj) => KubeObj): Column[] => {
+  const views = new WeakMap<KubeObj, KubeObj>();
+  const once = (o: KubeObj) => views.get(o) ?? views.set(o, view(o)).get(o)!;
+  return cols.map((c) => ({ ...c, cell: (o, now) => c.cell(once(o), now) }));
+};
+
+/** Upstream's TARGETS cell: "current/target" per metric, two at most. */
+function hpaTargets(specs: any[] = [], statuses: any[] = []): string {
+  if (!specs.length) return "<none>";
+  const cur = (v: unknown) => (v === undefined || v === null ? "<unknown>" : String(v));
+  const pct = (v: unknown) => (v === undefined || v === null ? "<unknown>" : `${v}%`);
+  const list = specs.map((m, i) => {
+    const st = statuses[i];
+    switch (m.type) {
+      case "External":
+      case "Object": {
+        const key = m.type === "External" ? "external" : "object";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${cur(st?.[key]?.current?.averageValue)}/${t.averageValue} (avg)`;
+        return `${cur(st?.[key]?.current?.value)}/${t.value}`;
+      }
+      case "Pods":
+        return `${cur(st?.pods?.current?.averageValue)}/${m.pods?.target?.averageValue}`;
+      case "Resource":
+      case "ContainerResource": {
+        const key = m.type === "Resource" ? "resource" : "containerResource";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${m[key]?.name}: ${cur(st?.[key]?.current?.averageValue)}/${t.averageValue}`;
+        return `${m[key]?.name}: ${pct(st?.[key]?.current?.averageUtilization)}/${t.averageUtilization === undefined ? "<auto>" : `${t.averageUtilization}%`}`;
+      }
+      default:
+        return "<unknown type>";
+    }
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(", ")} + ${list.length - 2} more...` : list.join(", ");
+}
+
+const hpaColumns: Column[] = [
+  name,
+  col("Reference", (h) => `${h.spec?.scaleTargetRef?.kind ?? ""}/${h.spec?.scaleTargetRef?.name ?? ""}`),
+  col("Targets", (h) => hpaTargets(h.spec?.metrics, h.status?.currentMetrics)),
+  col("MinPods", (h) => (h.spec?.minReplicas === undefined ? "<unset>" : String(h.spec.minReplicas))),
+  col("MaxPods", (h) => h.spec?.maxReplicas ?? 0, { type: "integer" }),
+  col("Replicas", (h) => h.status?.currentReplicas ?? 0, { type: "integer" }),
+  age,
+];
+PRINTERS["autoscaling/horizontalpodautoscalers"] = viewed(hpaColumns, (h) => (h.apiVersion === "autoscaling/v1" ? hpaV1ToV2(h) : h));
+PRINTERS["events.k8s.io/events"] = viewed(PRINTERS["/events"]!, eventFromEventsV1);
 
 const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
 
@@ -190,14 +219,27 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 function columnsFor(res: ServedResource): Column[] {
-  return PRINTERS[`${res.group}/${res.plural}`] ?? DEFAULT;
+  if (res.crd) return crdColumns(res);
+  const key = `${res.group}/${res.plural}`;
+  return PRINTERS[key] ?? OTHER_PRINTERS[key] ?? DEFAULT;
 }
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
+/** The scale subresource's columns, as upstream prints autoscaling/v1 Scale. */
+const SCALE: Column[] = [name, col("Desired", (s) => s.spec?.replicas ?? 0, { type: "integer" }), col("Available", (s) => s.status?.replicas ?? 0, { type: "integer" })];
+
+/** A Scale as a one-row Table (`kubectl get --subresource=scale`). */
+export function scaleTable(scale: KubeObj, include: IncludeObject): Record<string, unknown> {
+  return tableOf(SCALE, [scale], { resourceVersion: scale.metadata.resourceVersion }, include, true);
+}
+
 /** Upstream's server-side printing: column definitions and one row per object. */
 export function toTable(res: ServedResource, items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns = true): Record<string, unknown> {
-  const cols = columnsFor(res);
+  return tableOf(columnsFor(res), items, meta, include, withColumns);
+}
+
+function tableOf(cols: Column[], items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns: boolean): Record<string, unknown> {
   const now = Date.now();
   return {
     kind: "Table",
