@@ -1,4 +1,5 @@
 import { definition, type DefinitionSchema } from "../schema/kubernetes-schemas.js";
+import { omitRule } from "../schema/omitempty.js";
 
 /**
  * The type facts server-side apply needs from a schema, whatever its source: built-in
@@ -39,9 +40,26 @@ export class ApplySchema {
   }
 
   private get s(): Raw | undefined {
+    return this.resolved().schema;
+  }
+
+  private resolved(): { schema: Raw | undefined; name?: string } {
     let cur = this.raw;
-    for (let i = 0; this.builtin && cur?.ref && i < 10; i++) cur = definition(cur.ref as string);
-    return cur;
+    let name: string | undefined;
+    for (let i = 0; this.builtin && cur?.ref && i < 10; i++) {
+      name = cur.ref as string;
+      cur = definition(name);
+    }
+    return { schema: cur, ...(name ? { name } : {}) };
+  }
+
+  /**
+   * Whether a declared field is there even in an empty object, as Go writes a built-in
+   * kind's fields that are not omitempty; unstructured (CRD) objects start empty.
+   */
+  presentWhenEmpty(field: string): boolean {
+    const { name } = this.resolved();
+    return !!name && this.declares(field) && omitRule(name, field) === undefined;
   }
 
   kind(): TypeKind {
@@ -64,10 +82,6 @@ export class ApplySchema {
 
   declares(name: string): boolean {
     return !!this.s?.properties && Object.hasOwn(this.s.properties, name);
-  }
-
-  required(name: string): boolean {
-    return !!this.s?.required?.includes(name);
   }
 
   field(name: string): ApplySchema {

@@ -42,8 +42,8 @@ export interface Comparison {
 
 /**
  * What changed from `lhs` to `rhs` (upstream's Compare). A granular node that appears or
- * disappears whole counts itself too, except declared struct-valued and required fields,
- * which Go objects always carry.
+ * disappears whole counts itself too, except fields an empty built-in object already
+ * carries (Go writes fields without omitempty), since upstream compares with one.
  */
 export function compare(lhs: unknown, rhs: unknown, schema: ApplySchema): Comparison {
   const out: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
@@ -67,9 +67,7 @@ export function compare(lhs: unknown, rhs: unknown, schema: ApplySchema): Compar
       const lo = (l as Obj) ?? {};
       const ro = (r as Obj) ?? {};
       for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        const f = s.field(k);
-        const counts = !s.declares(k) || (!s.required(k) && f.kind() !== "struct");
-        walk(lo[k], ro[k], f, [...path, `f:${k}`], counts);
+        walk(lo[k], ro[k], s.field(k), [...path, `f:${k}`], !s.presentWhenEmpty(k));
       }
     }
     if (selfCounts && path.length) {

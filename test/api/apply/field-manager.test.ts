@@ -123,7 +123,7 @@ describe("server-side apply", () => {
 });
 
 describe("Update entries", () => {
-  it("records a create with `.` on maps and list items, not on structs or required lists", () => {
+  it("records a create with `.` where an empty Go object has no field: omitempty fields and list items", () => {
     const entries = trackUpdate(undefined, deploy(containers({ name: "a", image: "a:1", ports: [{ containerPort: 80 }] }), { app: "web" }), [], scope("kubectl-create"));
     expect(encodeManagedFields(entries)[0]).toMatchObject({ manager: "kubectl-create", operation: "Update", apiVersion: "apps/v1", fieldsType: "FieldsV1" });
     expect(fieldsOf(entries, "kubectl-create")).toEqual({
@@ -143,6 +143,14 @@ describe("Update entries", () => {
         },
       },
     });
+  });
+
+  it("marks pointer structs but not value structs of built-ins, and every new map of a CRD object", () => {
+    const d = trackUpdate(undefined, deploy({ strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1 } } }), [], scope("m"));
+    expect(fieldsOf(d, "m")).toEqual({ "f:spec": { "f:strategy": { "f:rollingUpdate": { ".": {}, "f:maxSurge": {} }, "f:type": {} } } });
+    const crd = ApplySchema.crd({ type: "object", properties: { spec: { type: "object", properties: { a: { type: "string" } } } } });
+    const w = trackUpdate(undefined, { apiVersion: "x/v1", kind: "W", metadata: { name: "w" }, spec: { a: "1" } }, [], scope("m", { schema: crd, hasStatus: false }));
+    expect(fieldsOf(w, "m")).toEqual({ "f:spec": { ".": {}, "f:a": {} } });
   });
 
   it("moves a changed field to the writer and drops removed fields from every owner", () => {
