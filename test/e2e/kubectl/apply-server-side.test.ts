@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCluster, type Cluster } from "../../support/cluster.js";
+import { describe, expect, it } from "vitest";
+import { clusterPerFile, kubectlMissing } from "./cluster-per-file.js";
 
 const deployment = (replicas: number, extra = "") => `apiVersion: apps/v1
 kind: Deployment
@@ -57,30 +54,12 @@ spec:
 
 type Entry = { manager: string; operation: string; apiVersion: string; time?: string; fieldsType: string; fieldsV1: Record<string, any>; subresource?: string };
 
-describe("kubectl apply --server-side", () => {
-  let c: Cluster;
-  const dir = mkdtempSync(join(tmpdir(), "kitbash-ssa-"));
-  const file = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
-  const ok = async (args: string[], input?: string) => {
-    const r = await c.kubectl(args, input === undefined ? {} : { input });
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    return r.stdout;
-  };
+describe.skipIf(kubectlMissing)("kubectl apply --server-side", () => {
+  const k = clusterPerFile();
+  const ok = (args: string[]) => k.ok(args);
+  const file = (name: string, text: string) => k.manifest(name, text);
   const getJson = async (...args: string[]) => JSON.parse(await ok(["get", ...args, "-o", "json", "--show-managed-fields"]));
   const managers = (obj: { metadata: { managedFields?: Entry[] } }) => (obj.metadata.managedFields ?? []).map((e) => `${e.manager}/${e.operation}${e.subresource ? `/${e.subresource}` : ""}`);
-
-  beforeAll(async () => {
-    c = await startCluster(dir, ["--profile", "control-plane"]);
-  });
-  afterAll(async () => {
-    await c?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it("`kubectl apply --server-side` creates an object owned by the kubectl Apply manager", async () => {
     expect(await ok(["apply", "--server-side", "-f", file("d1.yaml", deployment(2))])).toBe("deployment.apps/web serverside-applied\n");
@@ -139,7 +118,7 @@ describe("kubectl apply --server-side", () => {
     expect(managers(d)).toEqual(["kubectl/Apply", "kubectl/Update/scale"]);
     expect(d.metadata.managedFields[0].fieldsV1["f:spec"]["f:replicas"]).toBeUndefined();
 
-    const conflict = await c.kubectl(["apply", "--server-side", "-f", file("d4.yaml", deployment(3))]);
+    const conflict = await k.cluster.kubectl(["apply", "--server-side", "-f", file("d4.yaml", deployment(3))]);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
     expect(conflict.stderr).toContain("--force-conflicts");
@@ -158,7 +137,7 @@ describe("kubectl apply --server-side", () => {
     const patcher = (d.metadata.managedFields as Entry[]).find((e) => e.manager === "kubectl-patch")!;
     expect(patcher).toMatchObject({ operation: "Update", apiVersion: "apps/v1" });
     expect(patcher.fieldsV1).toEqual({ "f:spec": { "f:minReadySeconds": {} } });
-    const conflict = await c.kubectl(["apply", "--server-side", "--field-manager=ci", "-f", file("d5.yaml", deployment(3).replace("replicas: 3", "replicas: 3\n  minReadySeconds: 1"))]);
+    const conflict = await k.cluster.kubectl(["apply", "--server-side", "--field-manager=ci", "-f", file("d5.yaml", deployment(3).replace("replicas: 3", "replicas: 3\n  minReadySeconds: 1"))]);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain("Apply failed with 1 conflict");
     expect(conflict.stderr).toContain('conflict with "kubectl-patch" using apps/v1: .spec.minReadySeconds');
@@ -196,7 +175,7 @@ describe("kubectl apply --server-side", () => {
   it("`kubectl apply --server-side --dry-run=server` answers the merged object without storing it", async () => {
     const out = await ok(["apply", "--server-side", "--dry-run=server", "--show-managed-fields", "-o", "json", "-f", file("dry.yaml", deployment(3).replace("name: web", "name: dry"))]);
     expect(JSON.parse(out).metadata.managedFields[0].manager).toBe("kubectl");
-    const missing = await c.kubectl(["get", "deployment", "dry"]);
+    const missing = await k.cluster.kubectl(["get", "deployment", "dry"]);
     expect(missing.stderr).toContain('deployments.apps "dry" not found');
   });
 
@@ -211,25 +190,25 @@ describe("kubectl apply --server-side", () => {
   it("apply over HTTP: fieldManager is required, status applies through /status, bad entries are refused", async () => {
     const path = "/apis/example.com/v1/namespaces/default/widgets/w1";
     const yaml = { "Content-Type": "application/apply-patch+yaml" };
-    const noManager = await c.api("PATCH", path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n", yaml);
+    const noManager = await k.cluster.api("PATCH", path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n", yaml);
     expect(noManager.status).toBe(422);
     expect(JSON.parse(noManager.body).message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
 
-    const status = await c.api("PATCH", `${path}/status?fieldManager=ctrl`, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nstatus: {ready: true}\nspec: {size: 9}\n", yaml);
+    const status = await k.cluster.api("PATCH", `${path}/status?fieldManager=ctrl`, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nstatus: {ready: true}\nspec: {size: 9}\n", yaml);
     expect(status.status).toBe(200);
     const body = JSON.parse(status.body);
     expect(body.status).toEqual({ ready: true });
     expect(body.spec.size).toBe(1);
     expect(body.metadata.managedFields.find((e: Entry) => e.manager === "ctrl")).toMatchObject({ operation: "Apply", subresource: "status", fieldsV1: { "f:status": { "f:ready": {} } } });
 
-    const withEntries = await c.api("PATCH", `${path}?fieldManager=x`, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, managedFields: []}\n", yaml);
+    const withEntries = await k.cluster.api("PATCH", `${path}?fieldManager=x`, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, managedFields: []}\n", yaml);
     expect(withEntries.status).toBe(400);
     expect(JSON.parse(withEntries.body).message).toBe("metadata.managedFields must be nil");
   });
 
   it("@kubernetes/client-node applies server-side with the apply content type", async () => {
     const kc = new k8s.KubeConfig();
-    kc.loadFromFile(c.kubeconfig);
+    kc.loadFromFile(k.cluster.kubeconfig);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const applied = await core.patchNamespacedConfigMap(
       { name: "from-node", namespace: "default", fieldManager: "node-app", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-node" }, data: { k: "v" } } },
