@@ -34,11 +34,11 @@ export function itemElement(list: ApplySchema, item: unknown, index: number): st
 }
 
 /** The items of a granular list by their path element, refusing duplicates as upstream does. */
-export function indexItems(list: ApplySchema, items: unknown[], where: string): Map<string, unknown> {
+export function indexItems(list: ApplySchema, items: unknown[], where: () => string): Map<string, unknown> {
   const out = new Map<string, unknown>();
   items.forEach((item, i) => {
     const pe = itemElement(list, item, i);
-    if (out.has(pe)) throw new ApplyTypeError(`${where}: duplicate entries for key ${pe.slice(2)}`);
+    if (out.has(pe)) throw new ApplyTypeError(`${where()}: duplicate entries for key ${pe.slice(2)}`);
     out.set(pe, item);
   });
   return out;

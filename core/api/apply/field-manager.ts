@@ -18,14 +18,13 @@ export interface WriteScope {
 }
 
 /** Fields no manager owns: identity and server-set metadata (upstream's strip set). */
-const STRIPPED = new Set(
-  [["f:apiVersion"], ["f:kind"], ["f:metadata"], ...["name", "namespace", "creationTimestamp", "selfLink", "uid", "generation", "resourceVersion", "managedFields"].map((f) => ["f:metadata", `f:${f}`])].map((p) => p.join("\u0000")),
-);
+const STRIPPED_TOP = new Set(["f:apiVersion", "f:kind", "f:metadata"]);
+const STRIPPED_META = new Set(["name", "namespace", "creationTimestamp", "selfLink", "uid", "generation", "resourceVersion", "managedFields"].map((f) => `f:${f}`));
 
 function ownable(scope: WriteScope): (p: Path) => boolean {
   return (p) => {
-    if (STRIPPED.has(p.join("\u0000"))) return false;
-    if (p[0] === "f:metadata" && p[1] === "f:managedFields") return false;
+    if (p.length === 1 && STRIPPED_TOP.has(p[0]!)) return false;
+    if (p[0] === "f:metadata" && (p[1] === "f:managedFields" || (p.length === 2 && STRIPPED_META.has(p[1]!)))) return false;
     if (scope.subresource === "status") return p[0] === "f:status";
     if (scope.hasStatus && scope.subresource === undefined) return p[0] !== "f:status";
     return true;

@@ -72,20 +72,38 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
-    return FieldSet.of(...this.paths(), ...other.paths());
+    const out = new FieldSet();
+    copyInto(out.root, this.root, () => true);
+    copyInto(out.root, other.root, () => true);
+    return out;
   }
 
   difference(other: FieldSet): FieldSet {
-    return FieldSet.of(...this.paths().filter((p) => !other.has(p)));
+    const out = new FieldSet();
+    copyInto(out.root, this.root, (n) => !n?.member, other.root);
+    return out;
   }
 
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.of(...this.paths().filter((p) => other.has(p)));
+    const out = new FieldSet();
+    copyInto(out.root, this.root, (n) => !!n?.member, other.root);
+    return out;
   }
 
   /** Keeps the members `keep` accepts. */
   filter(keep: (p: Path) => boolean): FieldSet {
-    return FieldSet.of(...this.paths().filter(keep));
+    const out = new FieldSet();
+    const path: string[] = [];
+    const walk = (n: Node) => {
+      for (const [pe, c] of n.children) {
+        path.push(pe);
+        if (c.member && keep(path)) out.insert(path);
+        walk(c);
+        path.pop();
+      }
+    };
+    walk(this.root);
+    return out;
   }
 
   equals(other: FieldSet): boolean {
@@ -123,6 +141,26 @@ export class FieldSet {
     walk(v, [], where);
     return s;
   }
+}
+
+/**
+ * Copies the members of `from` into `into` that `keep` accepts, given the node at the same
+ * path in `peer` (for differences and intersections); returns whether anything was copied.
+ */
+function copyInto(into: Node, from: Node, keep: (peer: Node | undefined) => boolean, peer?: Node): boolean {
+  let any = false;
+  for (const [pe, child] of from.children) {
+    const peerChild = peer?.children.get(pe);
+    let target = into.children.get(pe);
+    const fresh = !target;
+    target ??= node();
+    const member = child.member && keep(peerChild);
+    const below = copyInto(target, child, keep, peerChild);
+    if (member) target.member = true;
+    if ((member || below) && fresh) into.children.set(pe, target);
+    any ||= member || below;
+  }
+  return any;
 }
 
 export class FieldSetError extends Error {

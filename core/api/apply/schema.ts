@@ -18,7 +18,14 @@ const OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
  */
 const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: "TCP" };
 
+const builtins = new Map<string, ApplySchema>();
+
 export class ApplySchema {
+  // Nodes are immutable: children and resolution are computed once and shared.
+  private readonly fields = new Map<string, ApplySchema>();
+  private itemNode: ApplySchema | undefined;
+  private resolution: { schema: Raw | undefined; name?: string } | undefined;
+
   private constructor(
     private readonly raw: Raw | undefined,
     /** Built-in lists without a list type fall back to their patch strategy; CRD lists are atomic. */
@@ -27,7 +34,9 @@ export class ApplySchema {
   ) {}
 
   static builtin(definitionName: string): ApplySchema {
-    return new ApplySchema({ ref: definitionName }, true, true);
+    let s = builtins.get(definitionName);
+    if (!s) builtins.set(definitionName, (s = new ApplySchema({ ref: definitionName }, true, true)));
+    return s;
   }
 
   /** A CRD version's structural schema; metadata is always ObjectMeta, as upstream treats it. */
@@ -44,6 +53,10 @@ export class ApplySchema {
   }
 
   private resolved(): { schema: Raw | undefined; name?: string } {
+    return (this.resolution ??= this.resolve());
+  }
+
+  private resolve(): { schema: Raw | undefined; name?: string } {
     let cur = this.raw;
     let name: string | undefined;
     for (let i = 0; this.builtin && cur?.ref && i < 10; i++) {
@@ -58,11 +71,23 @@ export class ApplySchema {
    * kind's fields that are not omitempty; unstructured (CRD) objects start empty.
    */
   presentWhenEmpty(field: string): boolean {
-    const { name } = this.resolved();
-    return !!name && this.declares(field) && omitRule(name, field) === undefined;
+    let present = this.omitted.get(field);
+    if (present === undefined) {
+      const { name } = this.resolved();
+      present = !!name && this.declares(field) && omitRule(name, field) === undefined;
+      this.omitted.set(field, present);
+    }
+    return present;
   }
 
+  private kindMemo: TypeKind | undefined;
+  private readonly omitted = new Map<string, boolean>();
+
   kind(): TypeKind {
+    return (this.kindMemo ??= this.computeKind());
+  }
+
+  private computeKind(): TypeKind {
     const s = this.s;
     if (!s) return "deduced";
     if (s["x-kubernetes-int-or-string"]) return "scalar";
@@ -85,6 +110,12 @@ export class ApplySchema {
   }
 
   field(name: string): ApplySchema {
+    let f = this.fields.get(name);
+    if (!f) this.fields.set(name, (f = this.makeField(name)));
+    return f;
+  }
+
+  private makeField(name: string): ApplySchema {
     if (this.top && name === "metadata") return new ApplySchema({ ref: OBJECT_META }, true);
     const s = this.s;
     if (s?.properties && Object.hasOwn(s.properties, name)) return new ApplySchema(s.properties[name], this.builtin);
@@ -93,8 +124,9 @@ export class ApplySchema {
   }
 
   item(): ApplySchema {
+    if (this.itemNode) return this.itemNode;
     const items = this.s?.items;
-    return items && typeof items === "object" ? new ApplySchema(items, this.builtin) : ApplySchema.deduced();
+    return (this.itemNode = items && typeof items === "object" ? new ApplySchema(items, this.builtin) : ApplySchema.deduced());
   }
 
   listType(): ListType {

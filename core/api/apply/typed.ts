@@ -16,18 +16,21 @@ export function toFieldSet(value: unknown, schema: ApplySchema): FieldSet {
       return;
     }
     if (shape === "list") {
-      for (const [pe, item] of indexItems(s, v as unknown[], pathLabel(path))) {
-        set.insert([...path, pe]);
-        walk(item, s.item(), [...path, pe]);
+      for (const [pe, item] of indexItems(s, v as unknown[], () => pathLabel(path))) {
+        path.push(pe);
+        set.insert(path);
+        walk(item, s.item(), path);
+        path.pop();
       }
       return;
     }
     const entries = Object.entries(v as Obj);
     if (!entries.length && path.length) set.insert(path);
     for (const [k, child] of entries) {
-      const p = [...path, `f:${k}`];
-      walk(child, s.field(k), p);
-      if (!s.declares(k)) set.insert(p);
+      path.push(`f:${k}`);
+      walk(child, s.field(k), path);
+      if (!s.declares(k)) set.insert(path);
+      path.pop();
     }
   };
   walk(value, schema, []);
@@ -60,15 +63,23 @@ export function compare(lhs: unknown, rhs: unknown, schema: ApplySchema): Compar
     const emptyBoth = isEmpty(l) && isEmpty(r);
     if (shape === "leaf" || (ls && rs && ls !== rs) || emptyBoth) return leaf(l, r, path);
     if (shape === "list") {
-      const li = indexItems(s, (l as unknown[]) ?? [], pathLabel(path));
-      const ri = indexItems(s, (r as unknown[]) ?? [], pathLabel(path));
-      for (const pe of new Set([...li.keys(), ...ri.keys()])) walk(li.get(pe), ri.get(pe), s.item(), [...path, pe], true);
+      const li = indexItems(s, (l as unknown[]) ?? [], () => pathLabel(path));
+      const ri = indexItems(s, (r as unknown[]) ?? [], () => pathLabel(path));
+      for (const pe of new Set([...li.keys(), ...ri.keys()])) {
+        path.push(pe);
+        walk(li.get(pe), ri.get(pe), s.item(), path, true);
+        path.pop();
+      }
     } else {
       const lo = (l as Obj) ?? {};
       const ro = (r as Obj) ?? {};
-      for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        walk(lo[k], ro[k], s.field(k), [...path, `f:${k}`], !s.presentWhenEmpty(k));
-      }
+      const visit = (k: string) => {
+        path.push(`f:${k}`);
+        walk(lo[k], ro[k], s.field(k), path, !s.presentWhenEmpty(k));
+        path.pop();
+      };
+      for (const k in lo) visit(k);
+      for (const k in ro) if (!Object.hasOwn(lo, k)) visit(k);
     }
     if (selfCounts && path.length) {
       if (l === undefined) out.added.insert(path);
@@ -98,8 +109,8 @@ export function merge(live: unknown, config: unknown, schema: ApplySchema, path:
     return out;
   }
   const item = schema.item();
-  const li = indexItems(schema, live as unknown[], pathLabel(path));
-  const ri = indexItems(schema, config as unknown[], pathLabel(path));
+  const li = indexItems(schema, live as unknown[], () => pathLabel(path));
+  const ri = indexItems(schema, config as unknown[], () => pathLabel(path));
   const rKeys = [...ri.keys()];
   const out: unknown[] = [];
   let r = 0;
