@@ -1,7 +1,7 @@
 import { applyConfig } from "../../api/apply/field-manager.js";
 import { encodeManagedFields } from "../../api/apply/managed-fields.js";
 import { ApplyTypeError, isObj } from "../../api/apply/elements.js";
-import { badRequest, invalid, StatusError } from "../../api/status.js";
+import { badRequest, invalid, StatusError, type FieldCause } from "../../api/status.js";
 import type { ResourceStore, WriteOptions } from "../registry/store.js";
 import type { KubeObj } from "../registry/strategy.js";
 import { apiVersionOf, type ServedResource } from "../registry/served-resource.js";
@@ -9,11 +9,20 @@ import { decodeEntries, withoutManaged, writeScope } from "../registry/field-tra
 
 export const APPLY_PATCH = "application/apply-patch+yaml";
 
-/** Refuses what upstream refuses before applying: no manager, a non-object, managedFields, a wrong identity. */
-function checkConfig(served: ServedResource, name: string, config: unknown, opts: WriteOptions): KubeObj {
-  if (!opts.fieldManager) {
-    throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [{ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" }]);
-  }
+const FIELD_MANAGER_MAX = 128;
+
+/** PatchOptions as upstream validates them before anything is read: 422 Invalid. */
+export function checkPatchOptions(type: string, query: URLSearchParams): void {
+  const causes: FieldCause[] = [];
+  const manager = query.get("fieldManager") ?? "";
+  if (type !== APPLY_PATCH && query.has("force")) causes.push({ reason: "FieldValueForbidden", field: "force", message: "Forbidden: may not be specified for non-apply patch" });
+  if (type === APPLY_PATCH && !manager) causes.push({ reason: "FieldValueRequired", field: "fieldManager", message: "Required value: is required for apply patch" });
+  if (manager.length > FIELD_MANAGER_MAX) causes.push({ reason: "FieldValueTooLong", field: "fieldManager", message: `Too long: may not be more than ${FIELD_MANAGER_MAX} bytes` });
+  if (causes.length) throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", causes);
+}
+
+/** Refuses what upstream refuses before applying: a non-object, managedFields, a wrong identity. */
+function checkConfig(served: ServedResource, name: string, config: unknown): KubeObj {
   if (!isObj(config)) throw badRequest("an apply configuration must be a YAML or JSON object");
   const obj = config as KubeObj;
   if (obj.apiVersion === undefined || obj.kind === undefined) throw badRequest("apiVersion and kind must be set in an apply configuration");
@@ -78,7 +87,7 @@ export async function serverSideApply(
   opts: WriteOptions,
   force: boolean,
 ): Promise<{ obj: KubeObj; created: boolean }> {
-  const config = checkConfig(served, name, body, opts);
+  const config = checkConfig(served, name, body);
   const applied = { ...opts, applied: true };
   try {
     const { obj } = await store.guaranteedUpdate(namespace, name, applied, (current) => applyTo(served, current, config, opts, force));

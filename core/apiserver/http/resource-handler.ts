@@ -10,7 +10,7 @@ import { decodeBody, mediaType, readBody } from "./body.js";
 import { sendJson } from "./respond.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
-import { APPLY_PATCH, serverSideApply } from "./apply.js";
+import { APPLY_PATCH, checkPatchOptions, serverSideApply } from "./apply.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
 import type { ReviewHandlers } from "../registry/reviews.js";
@@ -117,6 +117,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     }
     case "patch": {
       const type = mediaType(req);
+      checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       if (type === APPLY_PATCH) {
         checkBody(served, patch as KubeObj, query, warnings);
@@ -197,6 +198,7 @@ async function handleSubresource(
     }
     if (info.verb === "patch") {
       const type = mediaType(req);
+      checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       if (type === APPLY_PATCH) {
         const { obj } = await serverSideApply(store, served, namespace, name, patch, { ...opts, subresource: "status" }, query.get("force") === "true");

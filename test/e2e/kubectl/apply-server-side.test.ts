@@ -187,12 +187,16 @@ describe.skipIf(kubectlMissing)("kubectl apply --server-side", () => {
     expect((await getJson("deployment", "web")).metadata.managedFields).toBeUndefined();
   });
 
-  it("apply over HTTP: fieldManager is required, status applies through /status, bad entries are refused", async () => {
+  it("apply over HTTP: fieldManager is required, force only with apply, status applies through /status, bad entries are refused", async () => {
     const path = "/apis/example.com/v1/namespaces/default/widgets/w1";
     const yaml = { "Content-Type": "application/apply-patch+yaml" };
     const noManager = await k.cluster.api("PATCH", path, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n", yaml);
     expect(noManager.status).toBe(422);
     expect(JSON.parse(noManager.body).message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+
+    const forceOnMerge = await k.cluster.api("PATCH", `${path}?force=true`, "{}", { "Content-Type": "application/merge-patch+json" });
+    expect(forceOnMerge.status).toBe(422);
+    expect(JSON.parse(forceOnMerge.body).message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
 
     const status = await k.cluster.api("PATCH", `${path}/status?fieldManager=ctrl`, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nstatus: {ready: true}\nspec: {size: 9}\n", yaml);
     expect(status.status).toBe(200);
