@@ -24,12 +24,13 @@ export function itemElement(list: ApplySchema, item: unknown, index: number): st
   if (list.listType() === "set") return `v:${JSON.stringify(item)}`;
   const keys = list.mapKeys();
   if (!keys.length || !isObj(item)) return `i:${index}`;
+  // A key field absent and without a default is left out of the key, as upstream keys it.
   const key: Obj = {};
   for (const k of [...keys].sort()) {
     const v = item[k] ?? keyDefault(k);
-    if (v === undefined) throw new ApplyTypeError(`associative list with keys has an element that omits key field ${JSON.stringify(k)}`);
-    key[k] = v;
+    if (v !== undefined) key[k] = v;
   }
+  if (!Object.keys(key).length) throw new ApplyTypeError("associative list with keys has an element that omits all key fields");
   return `k:${JSON.stringify(key)}`;
 }
 

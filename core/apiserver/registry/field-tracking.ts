@@ -42,7 +42,9 @@ export function decodeEntries(raw: unknown): ManagerEntry[] {
 /**
  * Sets `next.metadata.managedFields` for a create (no `old`) or an update. Entries the
  * write itself carries replace the stored ones, as upstream lets clients rewrite them;
- * an absent or empty list keeps the stored ones.
+ * an absent or empty list keeps the stored ones. An object the schema cannot key (list
+ * items without any key field) is still written, without entries, as upstream does
+ * rather than fail an ordinary write over bookkeeping.
  */
 export function recordUpdate(res: ServedResource, old: KubeObj | undefined, next: KubeObj, owner: FieldOwner): void {
   const given = next.metadata.managedFields;
@@ -52,8 +54,8 @@ export function recordUpdate(res: ServedResource, old: KubeObj | undefined, next
     if (entries.length) next.metadata.managedFields = encodeManagedFields(entries);
     else delete next.metadata.managedFields;
   } catch (err) {
-    if (err instanceof ApplyTypeError) throw badRequest(err.message);
-    throw err;
+    if (!(err instanceof ApplyTypeError)) throw err;
+    delete next.metadata.managedFields;
   }
 }
 

@@ -106,8 +106,15 @@ describe("the fields an object sets", () => {
     });
   });
 
-  it("refuses two items with the same key", () => {
+  it("refuses two items with the same key, and an item with no key field at all", () => {
     const pod = ApplySchema.builtin("io.k8s.api.core.v1.Pod");
     expect(() => toFieldSet({ spec: { containers: [{ name: "a" }, { name: "a" }] } }, pod)).toThrow(/duplicate entries/);
+    expect(() => toFieldSet({ spec: { containers: [{ image: "x" }] } }, pod)).toThrow(/omits all key fields/);
+  });
+
+  it("leaves an absent optional key field out of the key", () => {
+    const claim = ApplySchema.builtin("io.k8s.api.resource.v1.ResourceClaimStatus");
+    const set = toFieldSet({ devices: [{ driver: "d", pool: "p", device: "x" }] }, claim);
+    expect(set.paths()[0]).toEqual(["f:devices", 'k:{"device":"x","driver":"d","pool":"p"}']);
   });
 });
