@@ -1,3 +1,4 @@
+import { chmodSync, writeFileSync } from "node:fs";
 import * as k8s from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -141,6 +142,27 @@ describe.skipIf(kubectlMissing)("kubectl apply --server-side", () => {
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain("Apply failed with 1 conflict");
     expect(conflict.stderr).toContain('conflict with "kubectl-patch" using apps/v1: .spec.minReadySeconds');
+  });
+
+  it("`kubectl edit` takes the fields it changes from an applier, which then conflicts on them", async () => {
+    const cm = (color: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: edited}\ndata: {color: ${color}, size: L}\n`;
+    await ok(["apply", "--server-side", "-f", file("e1.yaml", cm("blue"))]);
+    const editor = k.scratch("ssa-editor.sh");
+    writeFileSync(editor, "#!/bin/sh\nsed -i -e 's/color: blue/color: purple/' \"$1\"\n");
+    chmodSync(editor, 0o755);
+    expect(await k.ok(["edit", "configmap", "edited"], { env: { EDITOR: editor, KUBE_EDITOR: editor } })).toBe("configmap/edited edited\n");
+    const obj = await getJson("configmap", "edited");
+    expect(managers(obj)).toEqual(["kubectl/Apply", "kubectl-edit/Update"]);
+    expect(obj.metadata.managedFields[0].fieldsV1).toEqual({ "f:data": { "f:size": {} } });
+    expect(obj.metadata.managedFields[1].fieldsV1).toEqual({ "f:data": { "f:color": {} } });
+    const conflict = await k.cluster.kubectl(["apply", "--server-side", "-f", file("e2.yaml", cm("green"))]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl-edit" using v1: .data.color');
+    // Applying the value the editor set shares the field instead of conflicting.
+    await ok(["apply", "--server-side", "-f", file("e3.yaml", cm("purple"))]);
+    const shared = await getJson("configmap", "edited");
+    expect(managers(shared)).toEqual(["kubectl/Apply", "kubectl-edit/Update"]);
+    expect(shared.metadata.managedFields[0].fieldsV1).toEqual({ "f:data": { "f:color": {}, "f:size": {} } });
   });
 
   it("`kubectl apply --server-side` migrates an object created by client-side `kubectl apply`", async () => {
