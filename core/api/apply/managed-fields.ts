@@ -51,10 +51,18 @@ export function decodeManagedFields(raw: unknown): ManagerEntry[] {
   });
 }
 
-/** Entries in upstream's field order; managers that own nothing are left out. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Upstream's entry order: appliers first, then by time, manager, apiVersion and subresource. */
+function entryOrder(a: ManagerEntry, b: ManagerEntry): number {
+  return cmp(a.operation, b.operation) || cmp(a.time ?? "", b.time ?? "") || cmp(a.manager, b.manager) || cmp(a.apiVersion, b.apiVersion) || cmp(a.subresource ?? "", b.subresource ?? "");
+}
+
+/** Entries in upstream's order and field order; managers that own nothing are left out. */
 export function encodeManagedFields(entries: readonly ManagerEntry[]): Record<string, unknown>[] {
   return entries
     .filter((e) => !e.set.empty())
+    .sort(entryOrder)
     .map((e) => ({
       manager: e.manager,
       operation: e.operation,

@@ -174,6 +174,12 @@ describe("managedFields entries", () => {
     expect(encodeManagedFields(decodeManagedFields([{}]))).toEqual([]);
   });
 
+  it("orders entries as upstream: appliers first, then by time and manager", () => {
+    const e = (manager: string, operation: "Apply" | "Update", time: string) => ({ manager, operation, apiVersion: "v1", time, fieldsType: "FieldsV1", fieldsV1: { "f:data": {} } });
+    const raw = [e("z", "Update", "2026-01-01T00:00:01Z"), e("b", "Apply", "2026-01-01T00:00:02Z"), e("a", "Update", "2026-01-01T00:00:01Z"), e("c", "Apply", "2026-01-01T00:00:01Z")];
+    expect(encodeManagedFields(decodeManagedFields(raw)).map((x) => x.manager)).toEqual(["c", "b", "a", "z"]);
+  });
+
   it("refuses malformed entries", () => {
     expect(() => decodeManagedFields({})).toThrow(/must be a list/);
     expect(() => decodeManagedFields([{ operation: "Delete" }])).toThrow(/operation/);
