@@ -4,6 +4,7 @@ import { loadPluginPackage } from "../kernel/packages.js";
 import type { Plan, PlannedPackage } from "../kernel/plan.js";
 import type { Registry } from "../kernel/registry.js";
 import { validateAgainst } from "../kernel/validate-args.js";
+import { pluginCatalog } from "../kernel/catalog.js";
 import { applyEdit, envEdits, parseSetFlag, type Edit } from "./edits.js";
 import { BASE_PROFILE, dropInFiles, findProfile, resolveProfileRef, type ProfileRef } from "./locate.js";
 import { mergeLayers, type MergedProfile } from "./merge.js";
@@ -50,7 +51,11 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
   for (const layer of layers) checkStructure(layer, problems);
   throwProblems(problems);
 
-  const merged = mergeLayers(layers, (c) => registry.component(c)?.configAdapters ?? []);
+  const merged = mergeLayers(
+    layers,
+    (c) => registry.component(c)?.configAdapters ?? [],
+    (c) => pluginCatalog(registry, c),
+  );
   problems.push(...merged.problems);
 
   const edits: Edit[] = [...envEdits(opts.env ?? process.env), ...(opts.set ?? []).map(parseSetFlag)];
