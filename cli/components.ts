@@ -1,5 +1,6 @@
 import type { ComponentDefinition } from "../core/kernel/component.js";
 import { apiServerComponent } from "../core/apiserver/component.js";
+import { schedulerComponent } from "../core/scheduler/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
-export const builtinComponents: readonly ComponentDefinition<any, any>[] = [apiServerComponent];
+export const builtinComponents: readonly ComponentDefinition<any, any>[] = [apiServerComponent, schedulerComponent];

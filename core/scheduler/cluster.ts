@@ -1,4 +1,4 @@
-import type { Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudget } from "./api-types.js";
+import type { LabelSelector, Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudget } from "./api-types.js";
 
 /**
  * What the scheduler needs from the cluster, kept small so the framework and its
@@ -18,6 +18,8 @@ export interface ClusterWriter {
 export interface ClusterListers {
   podDisruptionBudgets(namespace?: string): PodDisruptionBudget[];
   persistentVolumeClaim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  /** Selectors of the Services, ReplicationControllers, ReplicaSets and StatefulSets that own or select the pod. */
+  podOwnerSelectors(pod: Pod): LabelSelector[];
 }
 
 export interface EventSink {

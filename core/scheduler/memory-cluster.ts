@@ -1,4 +1,4 @@
-import type { Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudget } from "./api-types.js";
+import type { LabelSelector, Node, PersistentVolumeClaim, Pod, PodCondition, PodDisruptionBudget } from "./api-types.js";
 import { podKey } from "./api-types.js";
 import type { Cluster, ClusterHandlers } from "./cluster.js";
 
@@ -20,6 +20,8 @@ export class MemoryCluster implements Cluster {
   readonly pdbs: PodDisruptionBudget[] = [];
   readonly pvcs = new Map<string, PersistentVolumeClaim>();
   readonly events: RecordedEvent[] = [];
+  /** Selectors of owners and Services, keyed by namespace, applied to the pods they match. */
+  readonly ownerSelectors: { namespace: string; selector: LabelSelector; matches(pod: Pod): boolean }[] = [];
   private handlers?: ClusterHandlers;
   /** Optional delay (ms) before a bind call returns, to model API latency. */
   bindLatencyMs = 0;
@@ -100,6 +102,10 @@ export class MemoryCluster implements Cluster {
 
   podDisruptionBudgets(namespace?: string): PodDisruptionBudget[] {
     return namespace ? this.pdbs.filter((p) => (p.metadata.namespace ?? "default") === namespace) : this.pdbs;
+  }
+
+  podOwnerSelectors(pod: Pod): LabelSelector[] {
+    return this.ownerSelectors.filter((o) => o.namespace === (pod.metadata.namespace ?? "default") && o.matches(pod)).map((o) => o.selector);
   }
 
   persistentVolumeClaim(namespace: string, name: string): PersistentVolumeClaim | undefined {
