@@ -32,7 +32,13 @@ export class PodBuilder {
     this.pod.metadata.labels![k] = v;
     return this;
   }
+  /** Requests on the first container, or on a further container once the first has some. */
   req(requests: Record<string, string | number>) {
+    const first = this.pod.spec.containers[0]!;
+    if (!first.resources) {
+      first.resources = { requests };
+      return this;
+    }
     this.pod.spec.containers.push({ name: `c${this.pod.spec.containers.length}`, resources: { requests } });
     return this;
   }
