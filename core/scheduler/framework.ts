@@ -29,7 +29,7 @@ import {
   type ScorePlugin,
 } from "./plugin-api.js";
 import type { QueueProfile } from "./queue.js";
-import { Code, Status, type MaybeStatus } from "./status.js";
+import { Code, Status, toStatus, type MaybeStatus } from "./status.js";
 import { WaitingPodImpl } from "./waiting-pod.js";
 
 /** One profile's plugins per point, in order, with score weights. */
@@ -431,7 +431,7 @@ export class Framework implements FrameworkHandle, QueueProfile {
   /** A plugin that throws has a bug; its call becomes an Error status naming it, and the loop goes on. */
   private guard<T>(plugin: string, fn: () => T): T {
     try {
-      return fn();
+      return toStatus(fn()) as T;
     } catch (err) {
       return Status.error(`plugin ${plugin} threw: ${(err as Error).message}`).withPlugin(plugin) as T;
     }

@@ -3,7 +3,7 @@
  * handle and helpers. Plugins import from here and nowhere else in core/scheduler.
  */
 export * from "./api-types.js";
-export { Code, Status, isOk, type MaybeStatus } from "./status.js";
+export { Code, Status, isOk, toStatus, type MaybeStatus, type PlainStatus } from "./status.js";
 export { CycleState, type StateData } from "./cycle-state.js";
 export { NodeInfo, PodInfo, hostPorts, type ImageState } from "./node-info.js";
 export { Snapshot } from "./snapshot.js";

@@ -71,3 +71,20 @@ const SKIP = Object.freeze(new Status(Code.Skip)) as Status;
 /** A missing status counts as Success, as a nil *Status does upstream. */
 export type MaybeStatus = Status | undefined | void;
 export const isOk = (s: MaybeStatus): boolean => !s || s.code === Code.Success;
+
+/**
+ * A status from a plugin package that has no runtime import of Kitbash: plain
+ * `{ code, reasons }` with the code as a number or its name ("Unschedulable").
+ */
+export interface PlainStatus {
+  code: Code | keyof typeof Code;
+  reasons?: string[];
+}
+
+export function toStatus<T>(out: T): T | Status {
+  if (!out || typeof out !== "object" || out instanceof Status || !("code" in out)) return out;
+  const plain = out as unknown as PlainStatus;
+  const code = typeof plain.code === "string" ? Code[plain.code] : plain.code;
+  if (code === undefined || Code[code] === undefined) return Status.error(`a plugin returned an unknown status code ${String(plain.code)}`);
+  return code === Code.Success ? Status.success() : new Status(code, plain.reasons ?? []);
+}
