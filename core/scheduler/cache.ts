@@ -125,7 +125,10 @@ export class SchedulerCache {
       snap.rebuildLists();
       this.nodeSetChanged = false;
     } else if (this.dirty.size) {
-      snap.nodeInfoList = snap.nodeInfoList.map((n) => snap.nodeInfoMap.get(n.name)!);
+      for (const name of this.dirty) {
+        const at = snap.indexOf(name);
+        if (at !== undefined) snap.nodeInfoList[at] = snap.nodeInfoMap.get(name)!;
+      }
       if (affinityChanged) snap.rebuildAffinityLists();
     }
     this.dirty.clear();

@@ -54,7 +54,7 @@ export interface FrameworkOptions {
   metrics: SchedulerMetrics;
   /** 0 (or unset) is upstream's adaptive default. */
   percentageOfNodesToScore?: number;
-  nominatedPodsForNode(nodeName: string): PodInfo[];
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
 }
 
 const MAX_PERMIT_WAIT_MS = 15 * 60_000;
@@ -174,7 +174,9 @@ export class Framework implements FrameworkHandle, QueueProfile {
   }
 
   runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const nominated = this.opts.nominatedPodsForNode(nodeInfo.name).filter((p) => p.uid !== podUid(pod) && podPriority(p.pod) >= podPriority(pod));
+    const candidates = this.opts.nominatedPodsForNode(nodeInfo.name);
+    if (!candidates.length) return this.runFilterPlugins(state, pod, nodeInfo);
+    const nominated = candidates.filter((p) => p.uid !== podUid(pod) && podPriority(p.pod) >= podPriority(pod));
     if (!nominated.length) return this.runFilterPlugins(state, pod, nodeInfo);
     // Two passes as upstream: with the nominated pods (they may take the room) and without (affinity to them must not be required).
     const withState = state.clone();
@@ -259,7 +261,12 @@ export class Framework implements FrameworkHandle, QueueProfile {
       if (state.skipScore.has(e.name)) continue;
       const scores: NodeScore[] = new Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
-        const out = this.guard(e.name, () => e.instance.score(state, pod, nodes[i]!));
+        let out: number | Status;
+        try {
+          out = toStatus(e.instance.score(state, pod, nodes[i]!));
+        } catch (err) {
+          out = Status.error(`plugin ${e.name} threw: ${(err as Error).message}`);
+        }
         if (out instanceof Status) {
           const status = Status.error(`running Score plugin "${e.name}": ${out.message()}`).withPlugin(e.name);
           this.observePoint("Score", status, start);
@@ -415,8 +422,15 @@ export class Framework implements FrameworkHandle, QueueProfile {
     return out;
   }
 
-  private observePoint(point: string, s: Status, start: number): void {
-    this.opts.metrics.extensionPointDuration.observe({ extension_point: point, status: codeLabel(s), profile: this.profileName }, (performance.now() - start) / 1000);
+  /** Per-label children are cached: the labels are hashed once, not on every cycle. */
+  private readonly pointTimers = new Map<string, { observe(v: number): void }>();
+
+  observePoint(point: string, s: Status, start: number): void {
+    const status = codeLabel(s);
+    const key = `${point}/${status}`;
+    let h = this.pointTimers.get(key);
+    if (!h) this.pointTimers.set(key, (h = this.opts.metrics.extensionPointDuration.labels({ extension_point: point, status, profile: this.profileName })));
+    h.observe((performance.now() - start) / 1000);
   }
 
   private timed<T>(state: CycleState, plugin: string, point: string, fn: () => T): T {

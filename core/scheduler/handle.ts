@@ -37,6 +37,6 @@ export interface SchedulerHandle extends BaseHandle {
   snapshot(): Snapshot;
   /** The framework of the profile this plugin instance serves. */
   framework(): FrameworkHandle;
-  nominatedPodsForNode(nodeName: string): PodInfo[];
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
   readonly parallelism: number;
 }

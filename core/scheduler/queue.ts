@@ -6,6 +6,8 @@ import { PodInfo } from "./node-info.js";
 import type { QueuedPodInfo } from "./plugin-api.js";
 import type { Status } from "./status.js";
 
+const NONE: readonly PodInfo[] = Object.freeze([]);
+
 /** What the queue asks of the profile a pod belongs to. */
 export interface QueueProfile {
   runPreEnqueue(pod: Pod): Status;
@@ -238,9 +240,9 @@ export class SchedulingQueue {
     this.nominated.get(node)?.delete(uid);
   }
 
-  nominatedPodsForNode(nodeName: string): PodInfo[] {
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
     const m = this.nominated.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m?.size ? [...m.values()] : NONE;
   }
 
   private updateNominated(pod: Pod): void {

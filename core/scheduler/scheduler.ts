@@ -199,7 +199,7 @@ export class Scheduler implements ClusterHandlers {
         addRejector(diagnosis, s);
       }
     }
-    this.opts.metrics.extensionPointDuration.observe({ extension_point: "Filter", status: "Success", profile: fwk.profileName }, (performance.now() - start) / 1000);
+    fwk.observePoint("Filter", Status.success(), start);
     this.nextStartNodeIndex = (offset + processed) % Math.max(n, 1);
     if (narrowed) {
       const outside = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${pre.result!.plugins.join(" ")}]`);

@@ -13,7 +13,7 @@ export interface ProfileSlot {
 export interface SchedulerRuntime {
   cluster: ClusterWriter & ClusterListers & EventSink;
   snapshot: Snapshot;
-  nominatedPodsForNode(nodeName: string): PodInfo[];
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
 }
 
 /**

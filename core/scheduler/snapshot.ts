@@ -9,9 +9,14 @@ export class Snapshot {
   nodeInfoList: NodeInfo[] = [];
   havePodsWithAffinityList: NodeInfo[] = [];
   havePodsWithRequiredAntiAffinityList: NodeInfo[] = [];
+  private positions = new Map<string, number>();
 
   get(name: string): NodeInfo | undefined {
     return this.nodeInfoMap.get(name);
+  }
+  /** The node's place in nodeInfoList, so a changed node is swapped in without a rebuild. */
+  indexOf(name: string): number | undefined {
+    return this.positions.get(name);
   }
   numNodes(): number {
     return this.nodeInfoList.length;
@@ -27,6 +32,7 @@ export class Snapshot {
 
   rebuildLists(): void {
     this.nodeInfoList = [...this.nodeInfoMap.values()].filter((n) => n.node);
+    this.positions = new Map(this.nodeInfoList.map((n, i) => [n.name, i]));
     this.rebuildAffinityLists();
   }
 
