@@ -77,3 +77,39 @@ describe("KubeSchedulerConfiguration v1", () => {
     expect(problems.map((p) => ({ path: p.path.join("."), message: p.message, ...(p.hint ? { hint: p.hint } : {}) }))).toContainEqual(want);
   });
 });
+
+describe("KubeSchedulerConfiguration inside a profile", () => {
+  it("names the file, line, column and field of a misspelt plugin, with a suggestion", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { resolveProfile } = await import("../../core/profile/resolve.js");
+    const { builtinRegistry: cliRegistry } = await import("../../cli/registry.js");
+    const dir = mkdtempSync(join(tmpdir(), "ksc-"));
+    const file = join(dir, "p.yaml");
+    writeFileSync(
+      file,
+      [
+        "apiVersion: kitbash.io/v1alpha1",
+        "kind: Profile",
+        "components:",
+        "  scheduler:",
+        "    config:",
+        "      KubeSchedulerConfiguration:",
+        "        apiVersion: kubescheduler.config.k8s.io/v1",
+        "        kind: KubeSchedulerConfiguration",
+        "        profiles:",
+        "          - schedulerName: packer",
+        "            plugins:",
+        "              score:",
+        "                enabled:",
+        "                  - name: NodeResourceFit",
+        "",
+      ].join("\n"),
+    );
+    const err = await resolveProfile(cliRegistry(), { profile: file, env: {} }).then(
+      () => undefined,
+      (e: { format(): string }) => e,
+    );
+    expect(err?.format()).toContain(`${file}:14:27: components.scheduler.config.KubeSchedulerConfiguration.profiles[0].plugins.score.enabled[0].name: unknown plugin "NodeResourceFit" (did you mean "NodeResourcesFit"?)`);
+  });
+});
