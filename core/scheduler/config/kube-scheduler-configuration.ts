@@ -123,9 +123,10 @@ export function resolveKubeSchedulerConfiguration(cfg: KubeSchedulerConfiguratio
 
 /** In-tree args may carry their own apiVersion/kind (`<Name>Args`); the schema holds only the fields. */
 function stripTypeMeta(args: Record<string, unknown>, plugin: string): Record<string, unknown> {
-  const { apiVersion, kind, ...rest } = args;
-  void apiVersion;
-  if (kind !== undefined && kind !== `${plugin}Args`) return args; // left for the schema to refuse
+  if (args.kind !== undefined && args.kind !== `${plugin}Args`) return args; // left for the schema to refuse
+  const rest = { ...args };
+  delete rest.apiVersion;
+  delete rest.kind;
   return rest;
 }
 
