@@ -424,6 +424,7 @@ export class Framework implements FrameworkHandle, QueueProfile {
 
   /** Per-label children are cached: the labels are hashed once, not on every cycle. */
   private readonly pointTimers = new Map<string, { observe(v: number): void }>();
+  private readonly pluginTimers = new Map<string, { observe(v: number): void }>();
 
   observePoint(point: string, s: Status, start: number): void {
     const status = codeLabel(s);
@@ -438,7 +439,10 @@ export class Framework implements FrameworkHandle, QueueProfile {
     const start = performance.now();
     const out = this.guard(plugin, fn);
     const status = out instanceof Status ? codeLabel(out) : "Success";
-    this.opts.metrics.pluginDuration.observe({ plugin, extension_point: point, status }, (performance.now() - start) / 1000);
+    const key = `${plugin}/${point}/${status}`;
+    let h = this.pluginTimers.get(key);
+    if (!h) this.pluginTimers.set(key, (h = this.opts.metrics.pluginDuration.labels({ plugin, extension_point: point, status })));
+    h.observe((performance.now() - start) / 1000);
     return out;
   }
 

@@ -25,6 +25,8 @@ class PodResources implements StateData {
   constructor(
     readonly requests: Resources,
     readonly nonZero: Resources,
+    /** The requests the filter checks, in upstream's order, with their reasons. */
+    readonly wanted: readonly { name: string; amount: number; reason: string }[] = [],
   ) {}
   clone(): StateData {
     return this;
@@ -60,41 +62,44 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   preFilter(state: CycleState, pod: Pod): Status {
-    state.write(PRE_FILTER_KEY, new PodResources(podRequests(pod), podRequests(pod, true)));
+    state.write(PRE_FILTER_KEY, this.podResources(pod));
     return Status.success();
   }
 
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const requests = state.read<PodResources>(PRE_FILTER_KEY)?.requests ?? podRequests(pod);
-    const lacking = this.insufficientResources(requests, nodeInfo);
-    if (!lacking.length) return Status.success();
+    const pr = state.read<PodResources>(PRE_FILTER_KEY) ?? this.podResources(pod);
+    const lacking = this.insufficientResources(pr.wanted, nodeInfo);
+    if (!lacking) return Status.success();
     const reasons = lacking.map((l) => l.reason);
     return lacking.some((l) => l.unresolvable) ? Status.unresolvable(...reasons) : Status.unschedulable(...reasons);
   }
 
-  /** upstream's fitsRequest: pod count, then cpu, memory, ephemeral storage, then extended resources. */
-  insufficientResources(requests: Resources, nodeInfo: NodeInfo): InsufficientResource[] {
-    const out: InsufficientResource[] = [];
+  /** The requests to check, in upstream's fitsRequest order: cpu, memory, ephemeral storage, then extended resources not ignored. */
+  private podResources(pod: Pod): PodResources {
+    const requests = podRequests(pod);
+    const wanted: { name: string; amount: number; reason: string }[] = [];
+    for (const name of ["cpu", "memory", "ephemeral-storage"]) if ((requests[name] ?? 0) > 0) wanted.push({ name, amount: requests[name]!, reason: `Insufficient ${name}` });
+    for (const [name, amount] of Object.entries(requests)) {
+      if (NATIVE.has(name) || this.ignored.has(name) || amount <= 0) continue;
+      const slash = name.indexOf("/");
+      if (slash > 0 && this.ignoredGroups.has(name.slice(0, slash))) continue;
+      wanted.push({ name, amount, reason: `Insufficient ${name}` });
+    }
+    return new PodResources(requests, podRequests(pod, true), wanted);
+  }
+
+  /** What the node lacks, pod count first; undefined when the pod fits. Allocates only on failure. */
+  insufficientResources(wanted: PodResources["wanted"], nodeInfo: NodeInfo): InsufficientResource[] | undefined {
+    let out: InsufficientResource[] | undefined;
     const alloc = nodeInfo.allocatable;
     const allowedPods = alloc.pods ?? 0;
     if (nodeInfo.pods.length + 1 > allowedPods) {
-      out.push({ resource: "pods", reason: "Too many pods", requested: 1, used: nodeInfo.pods.length, capacity: allowedPods, unresolvable: false });
+      (out ??= []).push({ resource: "pods", reason: "Too many pods", requested: 1, used: nodeInfo.pods.length, capacity: allowedPods, unresolvable: false });
     }
-    const check = (name: string, reason: string) => {
-      const want = requests[name] ?? 0;
-      if (want <= 0) return;
-      const cap = alloc[name] ?? 0;
-      const used = nodeInfo.requested[name] ?? 0;
-      if (want > cap - used) out.push({ resource: name, reason, requested: want, used, capacity: cap, unresolvable: want > cap });
-    };
-    check("cpu", "Insufficient cpu");
-    check("memory", "Insufficient memory");
-    check("ephemeral-storage", "Insufficient ephemeral-storage");
-    for (const name of Object.keys(requests)) {
-      if (NATIVE.has(name) || this.ignored.has(name)) continue;
-      const slash = name.indexOf("/");
-      if (slash > 0 && this.ignoredGroups.has(name.slice(0, slash))) continue;
-      check(name, `Insufficient ${name}`);
+    for (const w of wanted) {
+      const cap = alloc[w.name] ?? 0;
+      const used = nodeInfo.requested[w.name] ?? 0;
+      if (w.amount > cap - used) (out ??= []).push({ resource: w.name, reason: w.reason, requested: w.amount, used, capacity: cap, unresolvable: w.amount > cap });
     }
     return out;
   }
@@ -110,7 +115,8 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     let sum = 0;
     let weights = 0;
     for (const r of this.resources) {
-      const { allocatable, requested } = requestedWithPod(nodeInfo, pr.requests, pr.nonZero, r.name);
+      const allocatable = nodeInfo.allocatable[r.name] ?? 0;
+      const requested = requestedWithPod(nodeInfo, pr.requests, pr.nonZero, r.name);
       if (allocatable === 0) continue;
       sum += this.scorer(requested, allocatable) * r.weight;
       weights += r.weight;

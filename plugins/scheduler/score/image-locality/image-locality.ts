@@ -12,7 +12,19 @@ export function normalizedImageName(name: string): string {
 }
 
 export class ImageLocality implements ScorePlugin {
+  /** The last pod's image names: Score runs once per node for the same pod. */
+  private last?: { pod: Pod; names: [string, string][]; containers: number };
+
   constructor(private readonly totalNodes: () => number) {}
+
+  private imagesOf(pod: Pod): { names: [string, string][]; containers: number } {
+    if (this.last?.pod !== pod) {
+      const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+      const names = containers.filter((c) => c.image).map((c): [string, string] => [normalizedImageName(c.image!), c.image!]);
+      this.last = { pod, names, containers: containers.length };
+    }
+    return this.last;
+  }
 
   /**
    * Sums, over the pod's containers whose image the node holds, the image size scaled by the
@@ -21,14 +33,15 @@ export class ImageLocality implements ScorePlugin {
    */
   score(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
     const total = Math.max(1, this.totalNodes());
-    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    const images = this.imagesOf(pod);
     let sum = 0;
-    for (const c of containers) {
-      if (!c.image) continue;
-      const st = nodeInfo.imageStates.get(normalizedImageName(c.image)) ?? nodeInfo.imageStates.get(c.image);
-      if (st) sum += Math.trunc(st.size * (st.numNodes / total));
+    if (nodeInfo.imageStates.size) {
+      for (const [normalized, raw] of images.names) {
+        const st = nodeInfo.imageStates.get(normalized) ?? nodeInfo.imageStates.get(raw);
+        if (st) sum += Math.trunc(st.size * (st.numNodes / total));
+      }
     }
-    const max = MAX_CONTAINER_THRESHOLD * containers.length;
+    const max = MAX_CONTAINER_THRESHOLD * images.containers;
     if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
     else if (sum > max) sum = max;
     return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));

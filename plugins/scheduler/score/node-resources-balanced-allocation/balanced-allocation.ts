@@ -42,7 +42,8 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     const pr = state.read<PodResources>(KEY) ?? new PodResources(podRequests(pod), podRequests(pod, true));
     const fractions: number[] = [];
     for (const name of this.resources) {
-      const { allocatable, requested } = requestedWithPod(nodeInfo, pr.requests, pr.nonZero, name);
+      const allocatable = nodeInfo.allocatable[name] ?? 0;
+      const requested = requestedWithPod(nodeInfo, pr.requests, pr.nonZero, name);
       if (allocatable === 0) continue;
       fractions.push(Math.min(1, requested / allocatable));
     }
