@@ -4,7 +4,7 @@ import type { Stores } from "./registry/stores.js";
 import { StatusError } from "../api/status.js";
 
 const SYSTEM: UserInfo = { name: "system:apiserver", groups: ["system:masters"] };
-const opts = { user: SYSTEM, dryRun: false };
+const opts = { user: SYSTEM, dryRun: false, fieldManager: "kube-apiserver" };
 
 async function ensure(stores: Stores, group: string, version: string, plural: string, namespace: string | undefined, obj: Record<string, any>): Promise<void> {
   const store = await stores.for(group, version, plural);

@@ -37,6 +37,28 @@ export interface ComponentContext<Settings = Record<string, unknown>> {
   entries<T>(point: ExtensionPoint<T> | string): readonly PluginEntry<T>[];
   /** A single point's one plugin. */
   single<T>(point: ExtensionPoint<T>): T;
+  /**
+   * Builds another instance of a registered plugin with its args checked against its
+   * schema (defaults applied), for components whose upstream config names several
+   * plugin sets (kube-scheduler profiles). The component's `handle` builds its handle.
+   */
+  createPlugin(name: string, args: Record<string, unknown>): Promise<unknown>;
+  readonly catalog: PluginCatalog;
+}
+
+/** Which plugins a component's points can take: what a ConfigAdapter needs to expand lists. */
+export interface PluginCatalog {
+  /** Short names of this component's points the plugin serves; undefined for an unknown plugin. */
+  serves(plugin: string): readonly string[] | undefined;
+  /** Every registered plugin name, for suggestions. */
+  names(): readonly string[];
+}
+
+/** A problem an adapter found, at a path inside the embedded document. */
+export interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+  hint?: string;
 }
 
 export interface Component {
@@ -53,9 +75,13 @@ export interface ConfigAdapter {
   kind: string;
   /** Key under `components.<name>.config` where the kind lives. */
   key: string;
-  toPluginSets(config: Record<string, unknown>): {
+  toPluginSets(
+    config: Record<string, unknown>,
+    catalog: PluginCatalog,
+  ): {
     plugins?: Record<string, { enabled?: { name: string; weight?: number }[]; disabled?: { name: string }[] }>;
     pluginConfig?: { name: string; args: unknown }[];
+    problems?: ConfigProblem[];
   };
 }
 

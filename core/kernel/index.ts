@@ -1,7 +1,7 @@
 /** The kernel's public entry: what components and plugin packages build on. */
 export { definePlugin, isPluginManifest, type PluginManifest } from "./define-plugin.js";
 export { definePoint, type ExtensionPoint, type PluginEntry, type PointKind, type PointOptions } from "./extension-point.js";
-export { defineComponent, StartGroup, type BaseHandle, type Component, type ComponentContext, type ComponentDefinition, type ConfigAdapter } from "./component.js";
+export { defineComponent, StartGroup, type BaseHandle, type Component, type ComponentContext, type ComponentDefinition, type ConfigAdapter, type ConfigProblem, type PluginCatalog } from "./component.js";
 export { token, kernelServices, type Token } from "./tokens.js";
 export { Registry } from "./registry.js";
 export { Kernel, type KernelOptions } from "./kernel.js";

@@ -10,6 +10,9 @@ import type { MetricsScope } from "./metrics.js";
 import type { Plan, PlannedComponent } from "./plan.js";
 import type { Registry } from "./registry.js";
 import { kernelServices } from "./tokens.js";
+import { pluginCatalog } from "./catalog.js";
+import { didYouMean } from "./suggest.js";
+import { validateAgainst } from "./validate-args.js";
 
 export interface KernelOptions {
   registry: Registry;
@@ -119,6 +122,22 @@ export class Kernel {
         const l = entries(point);
         if (l.length !== 1) throw new KitbashError(ErrorCodes.SINGLE_POINT, `extension point ${point.id} holds ${l.length} plugins`);
         return l[0]!.instance;
+      },
+      catalog: pluginCatalog(this.opts.registry, def.name),
+      createPlugin: async (name, rawArgs) => {
+        const manifest = this.opts.registry.plugin(name);
+        if (!manifest) throw new KitbashError(ErrorCodes.UNKNOWN_PLUGIN, `unknown plugin "${name}"`, { hint: didYouMean(name, this.opts.registry.pluginNames()) });
+        const args = structuredClone(rawArgs);
+        if (manifest.args) {
+          const bad = validateAgainst(manifest.args, args);
+          if (bad.length) throw new KitbashError(ErrorCodes.PLUGIN_ARGS, bad.map((p) => `${p.path.join(".") || "args"}: ${p.message}`).join("; "), { plugin: name });
+        } else if (Object.keys(args).length) throw new KitbashError(ErrorCodes.PLUGIN_ARGS, `plugin ${name} takes no args`, { plugin: name });
+        const handle = await def.handle({ logger: pluginLogger(logger, manifest.name), metrics: metrics.child({ plugin: manifest.name }), dataDir: this.opts.plan.dataDir, entries }, ctx);
+        try {
+          return await manifest.create(Object.freeze(args), handle);
+        } catch (err) {
+          throw wrapPluginError(manifest.name, "create", err);
+        }
       },
     };
 

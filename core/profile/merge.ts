@@ -1,4 +1,4 @@
-import type { ConfigAdapter } from "../kernel/component.js";
+import type { ConfigAdapter, PluginCatalog } from "../kernel/component.js";
 import { ErrorCodes, KitbashError, type SourceLocation } from "../kernel/errors.js";
 import { applyPluginSet, type PlacedPlugin } from "./plugin-set.js";
 import { locate, type Layer } from "./source.js";
@@ -30,7 +30,11 @@ const SPECIAL = new Set(["plugins", "pluginConfig", "config"]);
  * `pluginConfig` entries merge by plugin name, a later entry's args replacing the
  * earlier args whole; embedded config kinds merge like mappings.
  */
-export function mergeLayers(layers: Layer[], adapters: (component: string) => readonly ConfigAdapter[]): MergedProfile {
+export function mergeLayers(
+  layers: Layer[],
+  adapters: (component: string) => readonly ConfigAdapter[],
+  catalog: (component: string) => PluginCatalog = () => ({ serves: () => undefined, names: () => [] }),
+): MergedProfile {
   const origins = new Map<string, Origin>();
   const problems: KitbashError[] = [];
   const doc: Record<string, unknown> = { apiVersion: "kitbash.io/v1alpha1", kind: "Profile" };
@@ -82,7 +86,11 @@ export function mergeLayers(layers: Layer[], adapters: (component: string) => re
                 );
                 continue;
               }
-              const derived = adapter.toPluginSets(embedded);
+              const derived = adapter.toPluginSets(embedded, catalog(cname));
+              for (const p of derived.problems ?? []) {
+                const path = [...at, ...p.path];
+                problems.push(new KitbashError(ErrorCodes.CONFIG, p.message, { field: formatPath(path), location: locate(layer, path), ...(p.hint ? { hint: p.hint } : {}) }));
+              }
               for (const [point, set] of Object.entries(derived.plugins ?? {})) {
                 applySet(cname, point, set, layer, at);
               }

@@ -4,6 +4,7 @@ import { loadPluginPackage } from "../kernel/packages.js";
 import type { Plan, PlannedPackage } from "../kernel/plan.js";
 import type { Registry } from "../kernel/registry.js";
 import { validateAgainst } from "../kernel/validate-args.js";
+import { pluginCatalog } from "../kernel/catalog.js";
 import { applyEdit, envEdits, parseSetFlag, type Edit } from "./edits.js";
 import { BASE_PROFILE, dropInFiles, findProfile, resolveProfileRef, type ProfileRef } from "./locate.js";
 import { mergeLayers, type MergedProfile } from "./merge.js";
@@ -50,7 +51,13 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
   for (const layer of layers) checkStructure(layer, problems);
   throwProblems(problems);
 
-  const merged = mergeLayers(layers, (c) => registry.component(c)?.configAdapters ?? []);
+  const adaptersOf = (c: string) => registry.component(c)?.configAdapters ?? [];
+  const catalogOf = (c: string) => pluginCatalog(registry, c);
+  let merged = mergeLayers(layers, adaptersOf, catalogOf);
+  // Embedded kinds (KubeSchedulerConfiguration) may name plugins of the profile's packages,
+  // so those register first and the layers merge again against the fuller registry.
+  const early = await loadPackages(merged, registry, cwd, problems, new Set());
+  if (early.length) merged = mergeLayers(layers, adaptersOf, catalogOf);
   problems.push(...merged.problems);
 
   const edits: Edit[] = [...envEdits(opts.env ?? process.env), ...(opts.set ?? []).map(parseSetFlag)];
@@ -81,7 +88,7 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
   }
   throwProblems(problems);
 
-  const packages = await loadPackages(merged, registry, cwd, problems);
+  const packages = [...early, ...(await loadPackages(merged, registry, cwd, problems, new Set(early.map((p) => p.spec))))];
   throwProblems(problems);
 
   const dataDir = resolveDataDir(merged.doc.dataDir, cwd);
@@ -91,7 +98,7 @@ export async function resolveProfile(registry: Registry, opts: ResolveOptions = 
       profileName: merged.doc.metadata?.name ?? basename(main.file, extname(main.file)),
       files: layers.map((l) => l.origin),
       dataDir,
-      packages,
+      packages: packages.map(({ spec: _spec, ...p }) => p),
       where,
       fieldOf: (path) => {
         if (editOrigins.size && [...editOrigins.keys()].some((k) => formatPath(path).startsWith(k))) return path;
@@ -149,15 +156,17 @@ function checkStructure(layer: Layer, problems: KitbashError[]): void {
   }
 }
 
-async function loadPackages(merged: MergedProfile, registry: Registry, cwd: string, problems: KitbashError[]): Promise<PlannedPackage[]> {
-  const out: PlannedPackage[] = [];
+/** Loads the packages the merged profile names, except those in `done` (by spec). */
+async function loadPackages(merged: MergedProfile, registry: Registry, cwd: string, problems: KitbashError[], done: Set<string>): Promise<(PlannedPackage & { spec: string })[]> {
+  const out: (PlannedPackage & { spec: string })[] = [];
   const list = merged.doc.packages ?? [];
   for (let i = 0; i < list.length; i++) {
     const spec = list[i]!;
+    if (done.has(spec)) continue;
     const origin = merged.origins.get(formatPath(["packages", i]));
     const from = origin?.layer.doc ? dirname(origin.layer.origin) : cwd;
     try {
-      out.push(await loadPluginPackage(spec, from, registry));
+      out.push({ ...(await loadPluginPackage(spec, from, registry)), spec });
     } catch (err) {
       const e = err instanceof KitbashError ? err : new KitbashError(ErrorCodes.PACKAGE, String((err as Error).message ?? err));
       problems.push(new KitbashError(e.code, e.message, { field: formatPath(["packages", i]), location: merged.where(["packages", i]), cause: err }));

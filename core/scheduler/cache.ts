@@ -1,130 +1,176 @@
-import { NodeInfo, podInfo } from "./node-info.js";
-import { podKey, type Node, type Pod } from "./types.js";
-
-/** The nodes as one scheduling cycle sees them; plugins never see later changes mid-cycle. */
-export interface Snapshot {
-  readonly nodes: readonly NodeInfo[];
-  get(name: string): NodeInfo | undefined;
-}
+import type { Node, Pod } from "./api-types.js";
+import { podUid } from "./api-types.js";
+import { NodeInfo, PodInfo, type ImageState } from "./node-info.js";
+import type { Snapshot } from "./snapshot.js";
 
 interface PodState {
   pod: Pod;
-  nodeName: string;
   assumed: boolean;
 }
 
 /**
- * Upstream's scheduler cache: node infos built from the informers plus pods the
- * scheduler has assumed onto a node before the API confirms the binding, so the
- * next cycle already counts them.
+ * The scheduler's view of nodes and the pods on them: bound pods from the cluster
+ * plus "assumed" pods it has chosen a node for and is still binding, so the next
+ * cycle already counts them. `updateSnapshot` copies only nodes changed since the
+ * last cycle.
  */
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly pods = new Map<string, PodState>();
-  private snap = new Map<string, NodeInfo>();
-  private snapList: NodeInfo[] = [];
-  private structureChanged = true;
+  private readonly images = new Map<string, { state: ImageState; nodes: Set<string> }>();
+  private readonly dirty = new Set<string>();
+  private nodeSetChanged = true;
 
-  addNode(node: Node): void {
-    const existing = this.nodes.get(node.metadata.name);
-    if (existing) {
-      if (existing.placeholder) this.structureChanged = true;
-      existing.placeholder = false;
-      existing.setNode(node);
-    } else {
-      this.nodes.set(node.metadata.name, new NodeInfo(node));
-      this.structureChanged = true;
-    }
-  }
-  updateNode(node: Node): void {
-    this.addNode(node);
-  }
-  removeNode(name: string): void {
-    if (this.nodes.delete(name)) this.structureChanged = true;
-  }
   nodeCount(): number {
-    return this.nodes.size;
+    let n = 0;
+    for (const ni of this.nodes.values()) if (ni.node) n++;
+    return n;
   }
-
-  /** The scheduler picked `nodeName`; count the pod there until the binding lands or fails. */
-  assume(pod: Pod, nodeName: string): void {
-    const key = podKey(pod);
-    if (this.pods.has(key)) throw new Error(`pod ${key} is already in the cache`);
-    this.pods.set(key, { pod, nodeName, assumed: true });
-    this.nodeFor(nodeName)?.addPod(podInfo({ ...pod, spec: { ...pod.spec, nodeName } }));
+  podCount(): number {
+    return this.pods.size;
   }
-
-  /** Binding failed: drop the assumption. */
-  forget(pod: Pod): void {
-    const key = podKey(pod);
-    const state = this.pods.get(key);
-    if (!state?.assumed) return;
-    this.pods.delete(key);
-    this.nodes.get(state.nodeName)?.removePod(key);
-  }
-
   isAssumed(pod: Pod): boolean {
-    return this.pods.get(podKey(pod))?.assumed ?? false;
+    return this.pods.get(podUid(pod))?.assumed ?? false;
+  }
+  /** The pod as the cache holds it (bound or assumed), if any. */
+  getPod(pod: Pod): Pod | undefined {
+    return this.pods.get(podUid(pod))?.pod;
   }
 
-  /** A bound pod seen by the informer (confirms an assumption, or a pod bound elsewhere). */
-  addPod(pod: Pod): void {
-    const nodeName = pod.spec.nodeName;
-    if (!nodeName) return;
-    const key = podKey(pod);
-    const prev = this.pods.get(key);
-    if (prev) this.nodes.get(prev.nodeName)?.removePod(key);
-    this.pods.set(key, { pod, nodeName, assumed: false });
-    this.nodeFor(nodeName)?.addPod(podInfo(pod));
+  /** Counts the pod on its chosen node before the bind call returns. */
+  assumePod(pod: Pod): void {
+    const uid = podUid(pod);
+    if (this.pods.has(uid)) throw new Error(`pod ${uid} is already in the cache, so cannot be assumed`);
+    this.addToNode(pod);
+    this.pods.set(uid, { pod, assumed: true });
   }
-  updatePod(pod: Pod): void {
+
+  /** Undoes an assumption after a failed reserve, permit or bind. */
+  forgetPod(pod: Pod): void {
+    const uid = podUid(pod);
+    const st = this.pods.get(uid);
+    if (!st?.assumed) return;
+    this.removeFromNode(st.pod);
+    this.pods.delete(uid);
+  }
+
+  /** A bound pod seen by the informer; confirms an assumed pod. */
+  addPod(pod: Pod): void {
+    const uid = podUid(pod);
+    const st = this.pods.get(uid);
+    if (st) this.removeFromNode(st.pod);
+    this.addToNode(pod);
+    this.pods.set(uid, { pod, assumed: false });
+  }
+
+  updatePod(_old: Pod, pod: Pod): void {
     this.addPod(pod);
   }
+
   removePod(pod: Pod): void {
-    const key = podKey(pod);
-    const state = this.pods.get(key);
-    if (!state) return;
-    this.pods.delete(key);
-    this.nodes.get(state.nodeName)?.removePod(key);
+    const uid = podUid(pod);
+    const st = this.pods.get(uid);
+    if (!st) return;
+    this.removeFromNode(st.pod);
+    this.pods.delete(uid);
   }
 
-  /** Copies only nodes whose generation moved since the last snapshot. */
-  snapshot(): Snapshot {
-    if (this.structureChanged) {
-      const next = new Map<string, NodeInfo>();
-      for (const [name, info] of this.nodes) {
-        if (info.placeholder) continue;
-        const old = this.snap.get(name);
-        next.set(name, old && old.generation === info.generation && old.node === info.node ? old : info.clone());
-      }
-      this.snap = next;
-      this.snapList = [...next.values()];
-      this.structureChanged = false;
+  addNode(node: Node): void {
+    const name = node.metadata.name;
+    let ni = this.nodes.get(name);
+    if (!ni) {
+      ni = new NodeInfo(node);
+      this.nodes.set(name, ni);
+      this.nodeSetChanged = true;
     } else {
-      for (let i = 0; i < this.snapList.length; i++) {
-        const old = this.snapList[i]!;
-        const live = this.nodes.get(old.name)!;
-        if (live.generation !== old.generation || live.node !== old.node) {
-          const copy = live.clone();
-          this.snapList[i] = copy;
-          this.snap.set(copy.name, copy);
-        }
-      }
+      if (!ni.node) this.nodeSetChanged = true;
+      this.removeImages(ni);
+      ni.setNode(node);
     }
-    const list = this.snapList.slice();
-    const byName = this.snap;
-    return { nodes: list, get: (name) => byName.get(name) };
+    this.addImages(ni);
+    this.dirty.add(name);
   }
 
-  private nodeFor(name: string): NodeInfo | undefined {
-    // A pod may be seen before its node; upstream keeps a placeholder NodeInfo for it.
-    let info = this.nodes.get(name);
-    if (!info) {
-      info = new NodeInfo({ metadata: { name } });
-      info.placeholder = true;
-      this.nodes.set(name, info);
-      this.structureChanged = true;
+  updateNode(_old: Node, node: Node): void {
+    this.addNode(node);
+  }
+
+  removeNode(node: Node): void {
+    const name = node.metadata.name;
+    const ni = this.nodes.get(name);
+    if (!ni) return;
+    this.removeImages(ni);
+    // Pods still bound there keep a placeholder until they are deleted too.
+    if (ni.pods.length) ni.node = undefined;
+    else this.nodes.delete(name);
+    this.nodeSetChanged = true;
+    this.dirty.add(name);
+  }
+
+  updateSnapshot(snap: Snapshot): void {
+    let affinityChanged = false;
+    for (const name of this.dirty) {
+      const ni = this.nodes.get(name);
+      const before = snap.nodeInfoMap.get(name);
+      if (before && (before.podsWithAffinity.length || before.podsWithRequiredAntiAffinity.length)) affinityChanged = true;
+      if (!ni) {
+        snap.nodeInfoMap.delete(name);
+        continue;
+      }
+      const copy = ni.clone();
+      if (copy.podsWithAffinity.length || copy.podsWithRequiredAntiAffinity.length) affinityChanged = true;
+      snap.nodeInfoMap.set(name, copy);
     }
-    return info;
+    if (this.nodeSetChanged) {
+      snap.rebuildLists();
+      this.nodeSetChanged = false;
+    } else if (this.dirty.size) {
+      for (const name of this.dirty) {
+        const at = snap.indexOf(name);
+        if (at !== undefined) snap.nodeInfoList[at] = snap.nodeInfoMap.get(name)!;
+      }
+      if (affinityChanged) snap.rebuildAffinityLists();
+    }
+    this.dirty.clear();
+  }
+
+  private addToNode(pod: Pod): void {
+    const name = pod.spec.nodeName!;
+    let ni = this.nodes.get(name);
+    if (!ni) this.nodes.set(name, (ni = new NodeInfo()));
+    ni.addPod(new PodInfo(pod));
+    this.dirty.add(name);
+  }
+
+  private removeFromNode(pod: Pod): void {
+    const name = pod.spec.nodeName!;
+    const ni = this.nodes.get(name);
+    if (!ni) return;
+    ni.removePod(podUid(pod));
+    if (!ni.node && !ni.pods.length) this.nodes.delete(name);
+    this.dirty.add(name);
+  }
+
+  private addImages(ni: NodeInfo): void {
+    ni.imageStates = new Map();
+    for (const img of ni.node?.status?.images ?? []) {
+      for (const name of img.names ?? []) {
+        let e = this.images.get(name);
+        if (!e) this.images.set(name, (e = { state: { size: img.sizeBytes ?? 0, numNodes: 0 }, nodes: new Set() }));
+        e.nodes.add(ni.name);
+        e.state.numNodes = e.nodes.size;
+        ni.imageStates.set(name, e.state);
+      }
+    }
+  }
+
+  private removeImages(ni: NodeInfo): void {
+    for (const name of ni.imageStates.keys()) {
+      const e = this.images.get(name);
+      if (!e) continue;
+      e.nodes.delete(ni.name);
+      e.state.numNodes = e.nodes.size;
+      if (!e.nodes.size) this.images.delete(name);
+    }
   }
 }

@@ -1,14 +1,19 @@
-/** Data a plugin stores in one cycle; cloned for preemption's what-if runs. */
+/** A value a plugin keeps in the cycle state; cloned for preemption's what-if runs. */
 export interface StateData {
   clone(): StateData;
 }
 
-/** The per-cycle key/value store plugins write in PreFilter/PreScore and read in Filter/Score. */
+/**
+ * The per-cycle key/value store: written in PreFilter/PreScore, read in
+ * Filter/Score, cloned wholesale when preemption simulates removing pods.
+ */
 export class CycleState {
   private readonly data = new Map<string, StateData>();
-  /** PreFilter/PreScore plugins that returned Skip; their Filter/Score is not run. */
+  /** Plugins whose PreFilter/PreScore said Skip; their Filter/Score are not run this cycle. */
   readonly skipFilter = new Set<string>();
   readonly skipScore = new Set<string>();
+  /** Per-plugin timings are sampled, as upstream records them for one cycle in ten. */
+  recordPluginMetrics = false;
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -20,10 +25,11 @@ export class CycleState {
     this.data.delete(key);
   }
   clone(): CycleState {
-    const copy = new CycleState();
-    for (const [k, v] of this.data) copy.data.set(k, v.clone());
-    for (const s of this.skipFilter) copy.skipFilter.add(s);
-    for (const s of this.skipScore) copy.skipScore.add(s);
-    return copy;
+    const c = new CycleState();
+    for (const [k, v] of this.data) c.data.set(k, v.clone());
+    for (const s of this.skipFilter) c.skipFilter.add(s);
+    for (const s of this.skipScore) c.skipScore.add(s);
+    c.recordPluginMetrics = this.recordPluginMetrics;
+    return c;
   }
 }

@@ -1,7 +1,7 @@
-/** A binary heap keyed by item key, so queued pods can be updated or removed in place. */
-export class KeyedHeap<T> {
+/** A binary heap keyed by id, so queued pods can be updated or removed in O(log n). */
+export class Heap<T> {
   private items: T[] = [];
-  private readonly index = new Map<string, number>();
+  private index = new Map<string, number>();
 
   constructor(
     private readonly keyOf: (t: T) => string,
@@ -25,7 +25,7 @@ export class KeyedHeap<T> {
     return this.items;
   }
 
-  /** Adds or replaces (same key) and restores order. */
+  /** Adds or replaces the item with the same key. */
   push(item: T): void {
     const key = this.keyOf(item);
     const at = this.index.get(key);
@@ -40,25 +40,28 @@ export class KeyedHeap<T> {
   }
 
   pop(): T | undefined {
-    if (this.items.length === 0) return undefined;
-    return this.removeAt(0);
+    if (!this.items.length) return undefined;
+    const top = this.items[0]!;
+    this.removeAt(0);
+    return top;
   }
 
   delete(key: string): T | undefined {
     const i = this.index.get(key);
-    return i === undefined ? undefined : this.removeAt(i);
+    if (i === undefined) return undefined;
+    const item = this.items[i]!;
+    this.removeAt(i);
+    return item;
   }
 
-  private removeAt(i: number): T {
-    const item = this.items[i]!;
+  private removeAt(i: number): void {
     const last = this.items.pop()!;
-    this.index.delete(this.keyOf(item));
+    this.index.delete(this.keyOf(i === this.items.length ? last : this.items[i]!));
     if (i < this.items.length) {
       this.items[i] = last;
       this.index.set(this.keyOf(last), i);
       this.fix(i);
     }
-    return item;
   }
 
   private fix(i: number): void {
@@ -68,10 +71,10 @@ export class KeyedHeap<T> {
   private up(i: number): boolean {
     let moved = false;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(this.items[i]!, this.items[parent]!)) break;
-      this.swap(i, parent);
-      i = parent;
+      const p = (i - 1) >> 1;
+      if (!this.less(this.items[i]!, this.items[p]!)) break;
+      this.swap(i, p);
+      i = p;
       moved = true;
     }
     return moved;
@@ -82,21 +85,21 @@ export class KeyedHeap<T> {
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
-      let best = i;
-      if (l < n && this.less(this.items[l]!, this.items[best]!)) best = l;
-      if (r < n && this.less(this.items[r]!, this.items[best]!)) best = r;
-      if (best === i) return;
-      this.swap(i, best);
-      i = best;
+      let m = i;
+      if (l < n && this.less(this.items[l]!, this.items[m]!)) m = l;
+      if (r < n && this.less(this.items[r]!, this.items[m]!)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
     }
   }
 
   private swap(a: number, b: number): void {
-    const ia = this.items[a]!;
-    const ib = this.items[b]!;
-    this.items[a] = ib;
-    this.items[b] = ia;
-    this.index.set(this.keyOf(ib), a);
-    this.index.set(this.keyOf(ia), b);
+    const x = this.items[a]!;
+    const y = this.items[b]!;
+    this.items[a] = y;
+    this.items[b] = x;
+    this.index.set(this.keyOf(y), a);
+    this.index.set(this.keyOf(x), b);
   }
 }

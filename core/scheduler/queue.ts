@@ -1,205 +1,287 @@
-import { KeyedHeap } from "./heap.js";
-import type { ClusterEvent, PreEnqueuePlugin } from "./points.js";
-import { newQueuedPodInfo, type QueuedPodInfo } from "./queued-pod.js";
-import { podKey, type Pod } from "./types.js";
+import type { Pod } from "./api-types.js";
+import { podUid } from "./api-types.js";
+import type { ClusterEvent } from "./cluster-events.js";
+import { Heap } from "./heap.js";
+import { PodInfo } from "./node-info.js";
+import type { QueuedPodInfo } from "./plugin-api.js";
+import type { Status } from "./status.js";
+
+const NONE: readonly PodInfo[] = Object.freeze([]);
+
+/** What the queue asks of the profile a pod belongs to. */
+export interface QueueProfile {
+  runPreEnqueue(pod: Pod): Status;
+  /** Whether the event might help a pod the named plugins rejected. */
+  isWorthRequeuing(qpi: QueuedPodInfo, event: ClusterEvent, oldObj: unknown, newObj: unknown): boolean;
+}
 
 export interface QueueOptions {
   less(a: QueuedPodInfo, b: QueuedPodInfo): boolean;
-  preEnqueue?: readonly { name: string; instance: PreEnqueuePlugin }[];
-  /** Which events each plugin registered; a pod rejected by a plugin returns only on those. */
-  eventsByPlugin?: ReadonlyMap<string, readonly ClusterEvent[]>;
+  profileFor(pod: Pod): QueueProfile | undefined;
+  now?: () => number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  /** Unschedulable pods are retried after this long even with no event (upstream: 5 min). */
+  /** How long a pod may stay unschedulable before it is retried anyway (upstream: 5 minutes). */
   maxUnschedulableMs?: number;
-  now?: () => number;
+  onPendingChange?(counts: Record<"active" | "backoff" | "unschedulable" | "gated", number>): void;
 }
 
-export type QueueName = "active" | "backoff" | "unschedulable" | "gated";
-
 /**
- * Upstream's PriorityQueue: activeQ ordered by the QueueSort plugin, backoffQ
- * ordered by back-off expiry (1 s doubling to 10 s per attempt), and an
- * unschedulable pool that cluster events or the 5-minute flush drain.
+ * The scheduling queue: an active heap ordered by the QueueSort plugin, a backoff
+ * heap ordered by when each pod's back-off (1 s doubling to 10 s by default) ends,
+ * and a map of unschedulable (or gated) pods that only the cluster events their
+ * rejecting plugins registered can move back, or the 5-minute flush.
  */
 export class SchedulingQueue {
-  private readonly active: KeyedHeap<QueuedPodInfo>;
-  private readonly backoff: KeyedHeap<QueuedPodInfo>;
-  private readonly unschedulable = new Map<string, QueuedPodInfo & { since: number }>();
+  private readonly active: Heap<QueuedPodInfo>;
+  private readonly backoff: Heap<QueuedPodInfo>;
+  private readonly unschedulable = new Map<string, QueuedPodInfo>();
+  /** Pods a PreEnqueue plugin holds back (scheduling gates); only an update of the pod frees them. */
   private readonly gated = new Map<string, QueuedPodInfo>();
-  private readonly waiters: ((p: QueuedPodInfo | undefined) => void)[] = [];
-  private readonly now: () => number;
-  private readonly initialBackoff: number;
-  private readonly maxBackoff: number;
-  private readonly maxUnschedulable: number;
-  /** Counts scheduling cycles and the last cycle in which a move happened (upstream's moveRequestCycle). */
-  private cycle = 0;
-  private moveRequestCycle = -1;
+  /** Pods popped and not yet done, with the move-request count seen when they left. */
+  private readonly inFlight = new Map<string, number>();
+  private moveRequests = 0;
+  private waiters: ((q: QueuedPodInfo | undefined) => void)[] = [];
   private closed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly now: () => number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly maxUnschedulableMs: number;
+  /** Pods nominated to a node by preemption, by node name. */
+  private readonly nominated = new Map<string, Map<string, PodInfo>>();
+  private readonly nominatedNodeOf = new Map<string, string>();
 
   constructor(private readonly opts: QueueOptions) {
     this.now = opts.now ?? Date.now;
-    this.initialBackoff = opts.initialBackoffMs ?? 1_000;
-    this.maxBackoff = opts.maxBackoffMs ?? 10_000;
-    this.maxUnschedulable = opts.maxUnschedulableMs ?? 5 * 60_000;
-    this.active = new KeyedHeap((p) => p.key, opts.less);
-    this.backoff = new KeyedHeap((p) => p.key, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
+    this.initialBackoffMs = opts.initialBackoffMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 10_000;
+    this.maxUnschedulableMs = opts.maxUnschedulableMs ?? 5 * 60_000;
+    this.active = new Heap((q) => q.podInfo.uid, opts.less);
+    this.backoff = new Heap(
+      (q) => q.podInfo.uid,
+      (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b),
+    );
   }
 
-  /** A new pending pod from the informer. */
-  add(pod: Pod): void {
-    const info = newQueuedPodInfo(pod, this.now());
-    this.toActiveOrGated(info);
-  }
-
-  /** Waits for the next pod; undefined once the queue is closed. */
-  pop(): Promise<QueuedPodInfo | undefined> {
-    const head = this.active.pop();
-    if (head) return Promise.resolve(this.popped(head));
-    if (this.closed) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  private popped(info: QueuedPodInfo): QueuedPodInfo {
-    info.attempts++;
-    this.cycle++;
-    return info;
-  }
-
-  /** The cycle number of the latest pop, to pass back to addUnschedulable. */
-  schedulingCycle(): number {
-    return this.cycle;
-  }
-
-  /**
-   * A pod that failed its cycle. If a cluster event arrived while it was being
-   * scheduled, it goes to backoff at once rather than waiting for another event.
-   */
-  addUnschedulable(info: QueuedPodInfo, podCycle: number, opts: { error?: boolean } = {}): void {
-    info.timestamp = this.now();
-    if (opts.error || this.moveRequestCycle >= podCycle) {
-      this.backoff.push(info);
-      return;
-    }
-    this.unschedulable.set(info.key, { ...info, since: this.now() });
-  }
-
-  /** A Pending status: straight back to activeQ without back-off. */
-  requeueWithoutBackoff(info: QueuedPodInfo): void {
-    info.timestamp = this.now();
-    this.pushActive(info);
-  }
-
-  update(pod: Pod): void {
-    const key = podKey(pod);
-    for (const heap of [this.active, this.backoff]) {
-      const existing = heap.get(key);
-      if (existing) {
-        existing.pod = pod;
-        heap.push(existing);
-        return;
-      }
-    }
-    const parked = this.unschedulable.get(key) ?? this.gated.get(key);
-    if (parked) {
-      this.unschedulable.delete(key);
-      this.gated.delete(key);
-      parked.pod = pod;
-      // An update to the pod itself may be what it was waiting for (e.g. a removed gate, relaxed affinity).
-      this.toActiveOrGated(parked);
-      return;
-    }
-    this.add(pod);
-  }
-
-  delete(pod: Pod): void {
-    const key = podKey(pod);
-    this.active.delete(key);
-    this.backoff.delete(key);
-    this.unschedulable.delete(key);
-    this.gated.delete(key);
-  }
-
-  /** Moves parked pods that a plugin said this event could help. */
-  moveOnEvent(event: ClusterEvent): void {
-    for (const [key, info] of this.unschedulable) {
-      if (!this.eventHelps(info, event)) continue;
-      this.unschedulable.delete(key);
-      this.backoffOrActive(info);
-    }
-    this.moveRequestCycle = this.cycle;
-  }
-
-  /** Called periodically: expired back-offs to activeQ, long-parked pods back into play. */
-  flush(): void {
-    const now = this.now();
-    for (let head = this.backoff.peek(); head && this.backoffExpiry(head) <= now; head = this.backoff.peek()) {
-      this.pushActive(this.backoff.pop()!);
-    }
-    for (const [key, info] of this.unschedulable) {
-      if (now - info.since < this.maxUnschedulable) continue;
-      this.unschedulable.delete(key);
-      this.backoffOrActive(info);
-    }
-  }
-
-  /** Counts per queue, for `scheduler_pending_pods{queue}`. */
-  pending(): Record<QueueName, number> {
-    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size, gated: this.gated.size };
-  }
-
-  has(key: string): boolean {
-    return this.active.has(key) || this.backoff.has(key) || this.unschedulable.has(key) || this.gated.has(key);
+  /** Starts the flush loops: backoff every second, long-unschedulable pods every 30 s. */
+  run(): void {
+    this.timers.push(setInterval(() => this.flushBackoffCompleted(), 1000).unref());
+    this.timers.push(setInterval(() => this.flushUnschedulableLeftover(), 30_000).unref());
   }
 
   close(): void {
     this.closed = true;
+    for (const t of this.timers) clearInterval(t);
     for (const w of this.waiters.splice(0)) w(undefined);
   }
 
-  backoffDuration(info: QueuedPodInfo): number {
-    let d = this.initialBackoff;
-    for (let i = 1; i < info.attempts && d < this.maxBackoff; i++) d *= 2;
-    return Math.min(d, this.maxBackoff);
+  /** A new pending pod: gated pods wait in the unschedulable map. */
+  add(pod: Pod): void {
+    const now = this.now();
+    const qpi: QueuedPodInfo = { podInfo: new PodInfo(pod), initialAttemptTimestamp: now, timestamp: now, attempts: 0, unschedulablePlugins: new Set(), pendingPlugins: new Set() };
+    this.moveToActiveOrGated(qpi);
+    this.addNominated(qpi.podInfo, pod.status?.nominatedNodeName);
+    this.changed();
   }
 
-  private backoffExpiry(info: QueuedPodInfo): number {
-    return info.timestamp + this.backoffDuration(info);
-  }
-
-  private eventHelps(info: QueuedPodInfo, event: ClusterEvent): boolean {
-    // A pod rejected for no plugin's reason (an error) is retried on any event.
-    if (info.unschedulablePlugins.size === 0) return true;
-    for (const plugin of info.unschedulablePlugins) {
-      const events = this.opts.eventsByPlugin?.get(plugin);
-      // A plugin that registered nothing is conservatively assumed to care about everything.
-      if (!events) return true;
-      if (events.some((e) => (e.resource === "*" || e.resource === event.resource) && (e.action === "*" || e.action === event.action))) return true;
-    }
-    return false;
-  }
-
-  private backoffOrActive(info: QueuedPodInfo): void {
-    if (this.backoffExpiry(info) > this.now()) this.backoff.push(info);
-    else this.pushActive(info);
-  }
-
-  private toActiveOrGated(info: QueuedPodInfo): void {
-    for (const p of this.opts.preEnqueue ?? []) {
-      const s = p.instance.preEnqueue(info.pod);
-      if (s && !s.isSuccess()) {
-        info.gatedBy = p.name;
-        this.gated.set(info.key, info);
+  update(oldPod: Pod, newPod: Pod): void {
+    const uid = podUid(newPod);
+    const refresh = (q: QueuedPodInfo) => ({ ...q, podInfo: new PodInfo(newPod) });
+    for (const heap of [this.active, this.backoff]) {
+      const q = heap.get(uid);
+      if (q) {
+        heap.push(refresh(q));
+        this.updateNominated(newPod);
         return;
       }
     }
-    info.gatedBy = undefined;
-    this.pushActive(info);
+    const gated = this.gated.get(uid);
+    if (gated) {
+      this.gated.delete(uid);
+      this.updateNominated(newPod);
+      this.moveToActiveOrGated(refresh(gated));
+      this.changed();
+      return;
+    }
+    const q = this.unschedulable.get(uid);
+    if (q) {
+      const next = refresh(q);
+      this.updateNominated(newPod);
+      // A spec or label change may be what the pod waited for (tolerations added, …).
+      if (JSON.stringify(oldPod.spec) !== JSON.stringify(newPod.spec) || JSON.stringify(oldPod.metadata.labels) !== JSON.stringify(newPod.metadata.labels)) {
+        this.unschedulable.delete(uid);
+        if (this.isBackingOff(next)) this.backoff.push(next);
+        else this.push(this.active, next);
+      } else this.unschedulable.set(uid, next);
+      this.changed();
+      return;
+    }
+    if (!this.inFlight.has(uid)) this.add(newPod);
   }
 
-  private pushActive(info: QueuedPodInfo): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter(this.popped(info));
-    else this.active.push(info);
+  delete(pod: Pod): void {
+    const uid = podUid(pod);
+    this.active.delete(uid);
+    this.backoff.delete(uid);
+    this.unschedulable.delete(uid);
+    this.gated.delete(uid);
+    this.deleteNominated(uid);
+    this.changed();
+  }
+
+  /** The next pod to schedule, waiting for one; undefined once the queue is closed. */
+  pop(): Promise<QueuedPodInfo | undefined> {
+    const q = this.active.pop();
+    if (q) return Promise.resolve(this.popped(q));
+    if (this.closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private popped(q: QueuedPodInfo): QueuedPodInfo {
+    q.attempts++;
+    this.inFlight.set(q.podInfo.uid, this.moveRequests);
+    this.changed();
+    return q;
+  }
+
+  /** The pod's scheduling attempt is over (bound or requeued). */
+  done(uid: string): void {
+    this.inFlight.delete(uid);
+  }
+
+  /**
+   * Requeues a pod that failed its attempt. If an event that could help arrived while it
+   * was being scheduled it goes to backoff at once; an Error (no rejecting plugin) also
+   * backs off; otherwise it waits for an event. Pending goes back to active without backoff.
+   */
+  addUnschedulable(q: QueuedPodInfo, pending = false): void {
+    const uid = q.podInfo.uid;
+    const movedSince = (this.inFlight.get(uid) ?? this.moveRequests) < this.moveRequests;
+    this.inFlight.delete(uid);
+    q.timestamp = this.now();
+    if (pending) this.push(this.active, q);
+    else if (movedSince || q.unschedulablePlugins.size === 0) this.backoff.push(q);
+    else this.unschedulable.set(uid, q);
+    this.changed();
+  }
+
+  /** A cluster event: moves every unschedulable pod it could help to backoff or active. */
+  onEvent(event: ClusterEvent, oldObj?: unknown, newObj?: unknown): void {
+    this.moveRequests++;
+    let moved = false;
+    for (const [uid, q] of this.unschedulable) {
+      const profile = this.opts.profileFor(q.podInfo.pod);
+      if (!profile?.isWorthRequeuing(q, event, oldObj, newObj)) continue;
+      this.unschedulable.delete(uid);
+      if (this.isBackingOff(q)) this.backoff.push(q);
+      else this.push(this.active, q);
+      moved = true;
+    }
+    if (moved) this.changed();
+  }
+
+  flushBackoffCompleted(): void {
+    const now = this.now();
+    let moved = false;
+    for (let q = this.backoff.peek(); q && this.backoffExpiry(q) <= now; q = this.backoff.peek()) {
+      this.backoff.pop();
+      this.push(this.active, q);
+      moved = true;
+    }
+    if (moved) this.changed();
+  }
+
+  flushUnschedulableLeftover(): void {
+    const now = this.now();
+    for (const [uid, q] of this.unschedulable) {
+      if (now - q.timestamp < this.maxUnschedulableMs) continue;
+      this.unschedulable.delete(uid);
+      if (this.isBackingOff(q)) this.backoff.push(q);
+      else this.push(this.active, q);
+    }
+    this.changed();
+  }
+
+  backoffDurationMs(q: QueuedPodInfo): number {
+    let d = this.initialBackoffMs;
+    for (let i = 1; i < q.attempts && d < this.maxBackoffMs; i++) d *= 2;
+    return Math.min(d, this.maxBackoffMs);
+  }
+
+  counts(): Record<"active" | "backoff" | "unschedulable" | "gated", number> {
+    return { active: this.active.size, backoff: this.backoff.size, unschedulable: this.unschedulable.size, gated: this.gated.size };
+  }
+
+  /** Where a pod waits now, for tests and `kitbash scheduler` diagnostics. */
+  whereIs(uid: string): "active" | "backoff" | "unschedulable" | "gated" | "inFlight" | undefined {
+    if (this.active.has(uid)) return "active";
+    if (this.backoff.has(uid)) return "backoff";
+    if (this.gated.has(uid)) return "gated";
+    if (this.unschedulable.has(uid)) return "unschedulable";
+    return this.inFlight.has(uid) ? "inFlight" : undefined;
+  }
+
+  // Nominator: pods that preemption promised a node, so others do not take the room.
+
+  addNominated(pi: PodInfo, nodeName: string | undefined): void {
+    this.deleteNominated(pi.uid);
+    if (!nodeName) return;
+    let m = this.nominated.get(nodeName);
+    if (!m) this.nominated.set(nodeName, (m = new Map()));
+    m.set(pi.uid, pi);
+    this.nominatedNodeOf.set(pi.uid, nodeName);
+  }
+
+  deleteNominated(uid: string): void {
+    const node = this.nominatedNodeOf.get(uid);
+    if (!node) return;
+    this.nominatedNodeOf.delete(uid);
+    this.nominated.get(node)?.delete(uid);
+  }
+
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
+    const m = this.nominated.get(nodeName);
+    return m?.size ? [...m.values()] : NONE;
+  }
+
+  private updateNominated(pod: Pod): void {
+    const uid = podUid(pod);
+    const node = pod.status?.nominatedNodeName ?? this.nominatedNodeOf.get(uid);
+    this.addNominated(new PodInfo(pod), node);
+  }
+
+  private moveToActiveOrGated(q: QueuedPodInfo): void {
+    const profile = this.opts.profileFor(q.podInfo.pod);
+    const s = profile?.runPreEnqueue(q.podInfo.pod);
+    if (s && !s.isSuccess()) {
+      q.gatedBy = s.plugin ?? "PreEnqueue";
+      this.gated.set(q.podInfo.uid, q);
+      return;
+    }
+    delete q.gatedBy;
+    this.push(this.active, q);
+  }
+
+  private push(heap: Heap<QueuedPodInfo>, q: QueuedPodInfo): void {
+    if (heap !== this.active) {
+      heap.push(q);
+      return;
+    }
+    const w = this.waiters.shift();
+    if (w) w(this.popped(q));
+    else heap.push(q);
+  }
+
+  private backoffExpiry(q: QueuedPodInfo): number {
+    return q.timestamp + this.backoffDurationMs(q);
+  }
+
+  private isBackingOff(q: QueuedPodInfo): boolean {
+    return this.backoffExpiry(q) > this.now();
+  }
+
+  private changed(): void {
+    this.opts.onPendingChange?.(this.counts());
   }
 }

@@ -1,10 +1,10 @@
 import { milliValue, wholeValue } from "../api/quantity.js";
-import type { Container, Pod, ResourceList } from "./types.js";
+import type { Container, Pod, ResourceList } from "./api-types.js";
 
-/** Resource amounts by name; `cpu` in millicores, everything else in whole units. */
+/** Amounts by resource name: cpu in millicores, memory and storage in bytes, the rest in units. */
 export type Resources = Record<string, number>;
 
-/** Upstream's defaults for containers that request nothing, used only for scoring spread. */
+/** Requests assumed for scoring when a container names none, as upstream's non-zero defaults. */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
@@ -14,13 +14,13 @@ export function toResources(list: ResourceList | undefined): Resources {
   return out;
 }
 
-export function addInto(target: Resources, add: Resources, sign = 1): Resources {
-  for (const [k, v] of Object.entries(add)) target[k] = (target[k] ?? 0) + sign * v;
-  return target;
+export function addInto(into: Resources, r: Resources, sign = 1): Resources {
+  for (const k in r) into[k] = (into[k] ?? 0) + sign * r[k]!;
+  return into;
 }
 
-function maxInto(target: Resources, other: Resources): void {
-  for (const [k, v] of Object.entries(other)) if (v > (target[k] ?? 0)) target[k] = v;
+function maxInto(into: Resources, r: Resources): void {
+  for (const k in r) if ((into[k] ?? 0) < r[k]!) into[k] = r[k]!;
 }
 
 const isSidecar = (c: Container) => c.restartPolicy === "Always";
@@ -28,34 +28,35 @@ const isSidecar = (c: Container) => c.restartPolicy === "Always";
 function containerRequests(c: Container, nonZero: boolean): Resources {
   const r = toResources(c.resources?.requests);
   if (nonZero) {
-    r.cpu ??= DEFAULT_MILLI_CPU_REQUEST;
-    r.memory ??= DEFAULT_MEMORY_REQUEST;
+    r.cpu ||= DEFAULT_MILLI_CPU_REQUEST;
+    r.memory ||= DEFAULT_MEMORY_REQUEST;
   }
   return r;
 }
 
 /**
- * What a pod asks of a node, as upstream's PodRequests computes it: the app
- * containers plus every sidecar (restartable init container), or the largest
- * init-time peak if higher (a regular init container runs beside the sidecars
- * started before it), plus the RuntimeClass overhead. `nonZero` substitutes the
- * scoring defaults for containers that request no cpu or memory.
+ * What a pod asks of a node, as upstream's resource helper counts it: the sum of its
+ * containers and sidecars (restartable init containers), or the largest init
+ * container step together with the sidecars started before it if that is more,
+ * plus the RuntimeClass overhead. `nonZero` gives cpu and memory the scoring
+ * defaults where a container names none.
  */
 export function podRequests(pod: Pod, nonZero = false): Resources {
-  const running: Resources = {};
-  for (const c of pod.spec.containers ?? []) addInto(running, containerRequests(c, nonZero));
+  const reqs: Resources = {};
+  for (const c of pod.spec.containers) addInto(reqs, containerRequests(c, nonZero));
   const sidecars: Resources = {};
   const initPeak: Resources = {};
   for (const c of pod.spec.initContainers ?? []) {
-    const r = containerRequests(c, nonZero);
+    const own = containerRequests(c, nonZero && isSidecar(c));
     if (isSidecar(c)) {
-      addInto(sidecars, r);
-      maxInto(initPeak, { ...sidecars });
+      addInto(sidecars, own);
+      maxInto(initPeak, sidecars);
     } else {
-      maxInto(initPeak, addInto({ ...sidecars }, r));
+      maxInto(initPeak, addInto({ ...own }, sidecars));
     }
   }
-  const total = addInto(running, sidecars);
-  maxInto(total, initPeak);
-  return addInto(total, toResources(pod.spec.overhead));
+  addInto(reqs, sidecars);
+  maxInto(reqs, initPeak);
+  if (pod.spec.overhead) addInto(reqs, toResources(pod.spec.overhead));
+  return reqs;
 }

@@ -1,20 +1,18 @@
-/**
- * A plugin's answer, with upstream's codes. `undefined` from a plugin means
- * Success, as a nil Status does upstream.
- */
+/** Upstream's status codes; a plugin's expected outcomes are values, not exceptions. */
 export enum Code {
-  Success = "Success",
-  Error = "Error",
-  Unschedulable = "Unschedulable",
-  UnschedulableAndUnresolvable = "UnschedulableAndUnresolvable",
-  Wait = "Wait",
-  Skip = "Skip",
-  Pending = "Pending",
+  Success = 0,
+  Error = 1,
+  Unschedulable = 2,
+  UnschedulableAndUnresolvable = 3,
+  Wait = 4,
+  Skip = 5,
+  Pending = 6,
 }
 
 export class Status {
-  /** The plugin that produced this status; set by the framework. */
+  /** The plugin that returned it; the framework fills it in. */
   plugin?: string;
+
   constructor(
     readonly code: Code,
     readonly reasons: readonly string[] = [],
@@ -24,27 +22,36 @@ export class Status {
   static success(): Status {
     return SUCCESS;
   }
+  static error(err: Error | string): Status {
+    const e = typeof err === "string" ? new Error(err) : err;
+    return new Status(Code.Error, [e.message], e);
+  }
   static unschedulable(...reasons: string[]): Status {
     return new Status(Code.Unschedulable, reasons);
   }
   static unresolvable(...reasons: string[]): Status {
     return new Status(Code.UnschedulableAndUnresolvable, reasons);
   }
-  static error(err: unknown): Status {
-    const e = err instanceof Error ? err : new Error(String(err));
-    return new Status(Code.Error, [e.message], e);
-  }
   static skip(): Status {
     return SKIP;
   }
-  static wait(): Status {
-    return new Status(Code.Wait);
+  static wait(...reasons: string[]): Status {
+    return new Status(Code.Wait, reasons);
+  }
+  static pending(...reasons: string[]): Status {
+    return new Status(Code.Pending, reasons);
   }
 
   isSuccess(): boolean {
     return this.code === Code.Success;
   }
-  /** Unschedulable, UnschedulableAndUnresolvable and Pending, as upstream's IsRejected. */
+  isSkip(): boolean {
+    return this.code === Code.Skip;
+  }
+  isWait(): boolean {
+    return this.code === Code.Wait;
+  }
+  /** Unschedulable, UnschedulableAndUnresolvable and Pending: the pod does not fit (yet). */
   isRejected(): boolean {
     return this.code === Code.Unschedulable || this.code === Code.UnschedulableAndUnresolvable || this.code === Code.Pending;
   }
@@ -58,8 +65,26 @@ export class Status {
   }
 }
 
-const SUCCESS = new Status(Code.Success);
-const SKIP = new Status(Code.Skip);
+const SUCCESS = Object.freeze(new Status(Code.Success)) as Status;
+const SKIP = Object.freeze(new Status(Code.Skip)) as Status;
 
-/** Treats a plugin's `undefined` as Success. */
-export const asStatus = (s: Status | undefined | void): Status => s ?? SUCCESS;
+/** A missing status counts as Success, as a nil *Status does upstream. */
+export type MaybeStatus = Status | undefined | void;
+export const isOk = (s: MaybeStatus): boolean => !s || s.code === Code.Success;
+
+/**
+ * A status from a plugin package that has no runtime import of Kitbash: plain
+ * `{ code, reasons }` with the code as a number or its name ("Unschedulable").
+ */
+export interface PlainStatus {
+  code: Code | keyof typeof Code;
+  reasons?: string[];
+}
+
+export function toStatus<T>(out: T): T | Status {
+  if (!out || typeof out !== "object" || out instanceof Status || !("code" in out)) return out;
+  const plain = out as unknown as PlainStatus;
+  const code = typeof plain.code === "string" ? Code[plain.code] : plain.code;
+  if (code === undefined || Code[code] === undefined) return Status.error(`a plugin returned an unknown status code ${String(plain.code)}`);
+  return code === Code.Success ? Status.success() : new Status(code, plain.reasons ?? []);
+}

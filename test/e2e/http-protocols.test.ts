@@ -96,7 +96,6 @@ describe("API server over HTTP/2 and HTTP/1.1", () => {
   it("ends a watch on the server when its HTTP/2 stream or HTTP/1.1 connection closes", async () => {
     const open = async () => {
       const text = (await c.api("GET", "/metrics")).body;
-      // Namespaced watches only: the controller manager's garbage collector watches secrets cluster-wide.
       const line = text.split("\n").find((l) => l.startsWith("apiserver_longrunning_requests{") && l.includes('resource="secrets"') && l.includes('scope="namespace"'));
       return line ? Number(line.split(" ").pop()) : 0;
     };

@@ -7,7 +7,8 @@ import { applyStrategicMergePatch, StrategicMergeError } from "../../api/strateg
 
 /**
  * Applies a PATCH body to the current object by its content type: JSON Patch, JSON
- * Merge Patch and strategic merge patch (server-side apply is still to come).
+ * Merge Patch and strategic merge patch (server-side apply is in apply.ts: it needs the
+ * managers, not just the object).
  */
 export function applyPatch(type: string, current: KubeObj, patch: unknown, res: ServedResource | undefined): KubeObj {
   switch (type) {

@@ -10,6 +10,7 @@ import { decodeBody, mediaType, readBody } from "./body.js";
 import { sendJson } from "./respond.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
+import { APPLY_PATCH, checkPatchOptions, serverSideApply } from "./apply.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
 import type { ReviewHandlers } from "../registry/reviews.js";
@@ -54,7 +55,12 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   }
   const store = await ctx.stores.get(served);
   const dryRun = query.getAll("dryRun").includes("All");
-  const opts = { user, dryRun, ...(query.get("fieldManager") ? { fieldManager: query.get("fieldManager")! } : {}) };
+  const opts = {
+    user,
+    dryRun,
+    ...(query.get("fieldManager") ? { fieldManager: query.get("fieldManager")! } : {}),
+    ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
+  };
 
   if (info.subresource) {
     await handleSubresource(req, res, info, served, store, namespace, opts, query, ctx);
@@ -111,7 +117,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     }
     case "patch": {
       const type = mediaType(req);
+      checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      if (type === APPLY_PATCH) {
+        checkBody(served, patch as KubeObj, query, warnings);
+        const { obj, created } = await serverSideApply(store, served, namespace, info.name!, patch, opts, query.get("force") === "true");
+        return sendJson(res, created ? 201 : 200, obj, warnings);
+      }
       const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => {
         const next = applyPatch(type, current, patch, served);
         warnings.length = 0;
@@ -160,7 +172,7 @@ async function handleSubresource(
   served: ServedResource,
   store: ResourceStore,
   namespace: string | undefined,
-  opts: { user: UserInfo; dryRun: boolean; fieldManager?: string },
+  opts: { user: UserInfo; dryRun: boolean; fieldManager?: string; userAgent?: string },
   query: URLSearchParams,
   ctx: HandlerContext,
 ): Promise<void> {
@@ -189,7 +201,12 @@ async function handleSubresource(
     }
     if (info.verb === "patch") {
       const type = mediaType(req);
+      checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      if (type === APPLY_PATCH) {
+        const { obj } = await serverSideApply(store, served, namespace, name, patch, { ...opts, subresource: "status" }, query.get("force") === "true");
+        return sendJson(res, 200, obj);
+      }
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => {
         const next = applyPatch(type, current, patch, served);
         warnings.length = 0;
@@ -208,7 +225,7 @@ async function handleSubresource(
     if (info.verb === "update" || info.verb === "patch") {
       const type = mediaType(req);
       const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
-      const { obj } = await store.guaranteedUpdate(namespace, name, opts, (current) => {
+      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "scale" }, (current) => {
         const scale = info.verb === "update" ? body : applyPatch(type, scaleOf(served, current), body, undefined);
         if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
           return { ...current, metadata: { ...current.metadata, resourceVersion: scale.metadata.resourceVersion } };

@@ -22,6 +22,7 @@ import {
 import { generateNameSuffix, validateObjectName } from "../../api/names.js";
 import { parseLabelSelector } from "../../api/labels.js";
 import { fieldsOf, parseFieldSelector, validateFieldSelector } from "../../api/fields.js";
+import { recordUpdate } from "./field-tracking.js";
 
 export interface ListQuery {
   labelSelector?: string;
@@ -37,6 +38,9 @@ export interface WriteOptions {
   dryRun: boolean;
   subresource?: string;
   fieldManager?: string;
+  userAgent?: string;
+  /** The object comes from server-side apply, which has already set its managedFields. */
+  applied?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -264,6 +268,7 @@ export class ResourceStore {
     if (!generated && (await this.storage.get(this.key(meta.namespace, meta.name)))) {
       throw alreadyExists({ group: this.res.group, resource: this.res.plural }, meta.name);
     }
+    if (!opts.applied) recordUpdate(this.res, undefined, obj, opts);
     const undo = await this.strategy.reserve?.(obj, undefined, ctx);
     if (opts.dryRun) {
       await undo?.();
@@ -299,6 +304,7 @@ export class ResourceStore {
       const pinned = desired.metadata?.resourceVersion;
       if (pinned && pinned !== old.metadata.resourceVersion) throw this.conflict(name);
       const next = await this.prepareUpdate(desired, old, opts);
+      if (!opts.applied) recordUpdate(this.res, old, next, opts);
       if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old))) return { obj: old, changed: false };
       const undo = await this.strategy.reserve?.(next, old, { user: opts.user, namespace, dryRun: opts.dryRun, subresource: opts.subresource });
       if (opts.dryRun) {
@@ -355,6 +361,7 @@ export class ResourceStore {
     if (opts.subresource === "status") {
       // A status write changes status alone (plus nothing of metadata but what the server keeps).
       next = { ...structuredClone(old), status: desired.status };
+      if (opts.applied) next.metadata.managedFields = desired.metadata.managedFields;
     } else {
       next = structuredClone(desired);
       next.metadata ??= {};
@@ -489,7 +496,7 @@ function specOf(o: KubeObj): unknown {
 }
 
 function stripVolatile(o: KubeObj): unknown {
-  const { resourceVersion: _rv, managedFields: _mf, ...meta } = o.metadata ?? {};
+  const { resourceVersion: _rv, ...meta } = o.metadata ?? {};
   return { ...o, metadata: meta };
 }
 

@@ -1,148 +1,182 @@
 import { describe, expect, it } from "vitest";
-import { CycleState } from "../../../core/scheduler/cycle-state.js";
-import { NodeInfo, podInfo } from "../../../core/scheduler/node-info.js";
-import { Code } from "../../../core/scheduler/status.js";
-import type { Node, Pod } from "../../../core/scheduler/types.js";
-import { nodeAffinity } from "../../../plugins/scheduler/filter/node-affinity/index.js";
-import { nodeName } from "../../../plugins/scheduler/filter/node-name/index.js";
-import { nodePorts } from "../../../plugins/scheduler/filter/node-ports/index.js";
-import { NodeResourcesFit } from "../../../plugins/scheduler/filter/node-resources-fit/fit.js";
-import { nodeUnschedulable } from "../../../plugins/scheduler/filter/node-unschedulable/index.js";
-import { taintToleration } from "../../../plugins/scheduler/filter/taint-toleration/index.js";
-import { schedulingGates } from "../../../plugins/scheduler/preEnqueue/scheduling-gates/index.js";
-import { makeNode, makePod } from "../../scheduler/fixtures.js";
+import { Code, type FilterPlugin, type Node, type Pod, type PreFilterPlugin, type Status } from "../../../core/scheduler/index.js";
+import { createPlugin, makeNode, makePod, newState, nodeInfos } from "../../support/scheduler.js";
 
-function info(node: Node, pods: Pod[] = []): NodeInfo {
-  const ni = new NodeInfo(node);
-  for (const p of pods) ni.addPod(podInfo(p));
-  return ni;
+/** Runs PreFilter (when served) then Filter for one pod on one node, as the framework does. */
+async function run(plugin: string, pod: Pod, node: Node, existing: Pod[] = [], args: Record<string, unknown> = {}): Promise<Status | undefined> {
+  const p = await createPlugin<FilterPlugin & Partial<PreFilterPlugin>>(plugin, args);
+  const infos = nodeInfos([node], existing);
+  const state = newState();
+  const pre = p.preFilter?.(state, pod, infos);
+  if (pre && "code" in pre && (pre as Status).code === Code.Skip) return undefined;
+  if (pre && "code" in pre && (pre as Status).code !== Code.Success) return pre as Status;
+  return p.filter(state, pod, infos[0]!) ?? undefined;
 }
-const verdict = (s: { code: Code; reasons: readonly string[] } | void) => (s ? `${s.code}: ${s.reasons.join(", ")}` : "Success");
+const verdict = (s: Status | undefined) => (s && s.code !== Code.Success ? `${Code[s.code]}: ${s.reasons.join(", ")}` : "Success");
 
 describe("NodeName", () => {
   it.each([
-    ["no nodeName fits anywhere", undefined, "n1", "Success"],
-    ["the named node fits", "n1", "n1", "Success"],
-    ["another node does not", "n2", "n1", "UnschedulableAndUnresolvable: node(s) didn't match the requested node name"],
-  ])("%s", (_c, want, node, expected) => {
-    expect(verdict(nodeName.filter(new CycleState(), makePod("p", { nodeName: want }), info(makeNode(node))))).toBe(expected);
-  });
+    ["no nodeName", makePod("p").obj(), "Success"],
+    ["this node", makePod("p").node("n").obj(), "Success"],
+    ["another node", makePod("p").node("m").obj(), "UnschedulableAndUnresolvable: node(s) didn't match the requested node name"],
+  ])("%s", async (_n, pod, want) => expect(verdict(await run("NodeName", pod, makeNode("n").obj()))).toBe(want));
 });
 
 describe("NodeUnschedulable", () => {
-  const tol = [{ key: "node.kubernetes.io/unschedulable", operator: "Exists" as const, effect: "NoSchedule" as const }];
   it.each([
-    ["schedulable node", false, undefined, "Success"],
-    ["cordoned node", true, undefined, "UnschedulableAndUnresolvable: node(s) were unschedulable"],
-    ["cordoned node, tolerated", true, tol, "Success"],
-  ])("%s", (_c, unschedulable, tolerations, expected) => {
-    expect(verdict(nodeUnschedulable.filter(new CycleState(), makePod("p", { spec: { tolerations } }), info(makeNode("n", { unschedulable }))))).toBe(expected);
-  });
+    ["schedulable node", makeNode("n").obj(), makePod("p").obj(), "Success"],
+    ["cordoned node", makeNode("n").unschedulable().obj(), makePod("p").obj(), "UnschedulableAndUnresolvable: node(s) were unschedulable"],
+    ["cordoned node, tolerated", makeNode("n").unschedulable().obj(), makePod("p").toleration({ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" }).obj(), "Success"],
+  ])("%s", async (_n, node, pod, want) => expect(verdict(await run("NodeUnschedulable", pod, node))).toBe(want));
 });
 
-describe("TaintToleration", () => {
-  const taint = { key: "dedicated", value: "gpu", effect: "NoSchedule" as const };
+describe("NodePorts", () => {
+  const taken = makePod("t").node("n").hostPort(8080).obj();
   it.each([
-    ["untolerated NoSchedule", [taint], [], "UnschedulableAndUnresolvable: node(s) had untolerated taint {dedicated: gpu}"],
-    ["Equal toleration", [taint], [{ key: "dedicated", operator: "Equal" as const, value: "gpu", effect: "NoSchedule" as const }], "Success"],
-    ["Equal toleration, other value", [taint], [{ key: "dedicated", operator: "Equal" as const, value: "cpu" }], "UnschedulableAndUnresolvable: node(s) had untolerated taint {dedicated: gpu}"],
-    ["Exists with empty key tolerates all", [taint], [{ operator: "Exists" as const }], "Success"],
-    ["PreferNoSchedule never filters", [{ key: "k", effect: "PreferNoSchedule" as const }], [], "Success"],
-    ["NoExecute filters", [{ key: "k", effect: "NoExecute" as const }], [], "UnschedulableAndUnresolvable: node(s) had untolerated taint {k: }"],
-  ])("%s", (_c, taints, tolerations, expected) => {
-    expect(verdict(taintToleration.filter(new CycleState(), makePod("p", { spec: { tolerations } }), info(makeNode("n", { taints }))))).toBe(expected);
+    ["no host ports (PreFilter skips)", makePod("p").obj(), "Success"],
+    ["a free port", makePod("p").hostPort(9090).obj(), "Success"],
+    ["the same port and protocol", makePod("p").hostPort(8080).obj(), "Unschedulable: node(s) didn't have free ports for the requested pod ports"],
+    ["the same port over UDP", makePod("p").hostPort(8080, "UDP").obj(), "Success"],
+    ["the same port on a specific IP against 0.0.0.0", makePod("p").hostPort(8080, "TCP", "10.0.0.1").obj(), "Unschedulable: node(s) didn't have free ports for the requested pod ports"],
+  ])("%s", async (_n, pod, want) => expect(verdict(await run("NodePorts", pod, makeNode("n").obj(), [taken]))).toBe(want));
+});
+
+describe("TaintToleration filter", () => {
+  const tainted = makeNode("n").taint({ key: "dedicated", value: "gpu", effect: "NoSchedule" }).obj();
+  it.each([
+    ["untolerated NoSchedule", tainted, makePod("p").obj(), "UnschedulableAndUnresolvable: node(s) had untolerated taint {dedicated: gpu}"],
+    ["Equal toleration", tainted, makePod("p").toleration({ key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }).obj(), "Success"],
+    ["wrong value", tainted, makePod("p").toleration({ key: "dedicated", value: "cpu" }).obj(), "UnschedulableAndUnresolvable: node(s) had untolerated taint {dedicated: gpu}"],
+    ["Exists with an empty key tolerates all", tainted, makePod("p").toleration({ operator: "Exists" }).obj(), "Success"],
+    ["PreferNoSchedule never filters", makeNode("n").taint({ key: "soft", effect: "PreferNoSchedule" }).obj(), makePod("p").obj(), "Success"],
+    ["NoExecute filters too", makeNode("n").taint({ key: "x", effect: "NoExecute" }).obj(), makePod("p").obj(), "UnschedulableAndUnresolvable: node(s) had untolerated taint {x: }"],
+  ])("%s", async (_n, node, pod, want) => expect(verdict(await run("TaintToleration", pod, node))).toBe(want));
+});
+
+describe("NodeAffinity filter", () => {
+  const node = makeNode("n").label("zone", "a").label("gen", "5").obj();
+  const req = (key: string, operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt", values?: string[]) =>
+    makePod("p").affinity({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator, ...(values ? { values } : {}) }] }] } } }).obj();
+  const NO = "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector";
+  it.each([
+    ["nodeSelector matches", makePod("p").nodeSelector({ zone: "a" }).obj(), "Success"],
+    ["nodeSelector differs", makePod("p").nodeSelector({ zone: "b" }).obj(), NO],
+    ["In", req("zone", "In", ["a", "b"]), "Success"],
+    ["NotIn", req("zone", "NotIn", ["a"]), NO],
+    ["Exists", req("gen", "Exists"), "Success"],
+    ["DoesNotExist", req("gen", "DoesNotExist"), NO],
+    ["Gt", req("gen", "Gt", ["4"]), "Success"],
+    ["Lt", req("gen", "Lt", ["4"]), NO],
+  ])("%s", async (_n, pod, want) => expect(verdict(await run("NodeAffinity", pod, node))).toBe(want));
+
+  it("ANDs addedAffinity from its args with the pod's own", async () => {
+    const args = { addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["b"] }] }] } } };
+    expect(verdict(await run("NodeAffinity", makePod("p").obj(), node, [], args))).toBe("UnschedulableAndUnresolvable: node(s) didn't match scheduler-enforced node affinity");
   });
 
-  it("scores fewer untolerated PreferNoSchedule taints higher after reverse normalization", () => {
-    const pod = makePod("p");
-    const nodes = [info(makeNode("none")), info(makeNode("one", { taints: [{ key: "a", effect: "PreferNoSchedule" }] })), info(makeNode("two", { taints: [{ key: "a", effect: "PreferNoSchedule" }, { key: "b", effect: "PreferNoSchedule" }] }))];
-    const scores = nodes.map((n) => ({ name: n.name, score: taintToleration.score(new CycleState(), pod, n) }));
-    taintToleration.normalizeScore!(new CycleState(), pod, scores);
-    expect(scores.map((s) => s.score)).toEqual([100, 50, 0]);
+  it("narrows the nodes to filter when every term pins metadata.name", async () => {
+    const p = await createPlugin<PreFilterPlugin>("NodeAffinity");
+    const pod = makePod("p").affinity({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["n1", "n2"] }] }] } } }).obj();
+    const out = p.preFilter(newState(), pod, []) as { nodeNames: Set<string> };
+    expect([...out.nodeNames]).toEqual(["n1", "n2"]);
   });
 });
 
 describe("NodeResourcesFit filter", () => {
-  const fit = new NodeResourcesFit({ ignoredResources: ["example.com/ignored"] });
+  const node = makeNode("n").capacity({ cpu: "4", memory: "8Gi", pods: 3, "example.com/gpu": 1 }).obj();
+  const used = [makePod("u").node("n").req({ cpu: "3", memory: "1Gi" }).obj()];
   it.each([
-    ["fits", { cpu: "1" }, [], "Success"],
-    ["insufficient cpu", { cpu: "5" }, [], "Unschedulable: Insufficient cpu"],
-    ["insufficient cpu and memory", { cpu: "3", memory: "7Gi" }, [makePod("old", { cpu: "2", memory: "2Gi" })], "Unschedulable: Insufficient cpu, Insufficient memory"],
-    ["extended resource missing", { "example.com/gpu": "1" }, [], "Unschedulable: Insufficient example.com/gpu"],
-    ["ignored resource", { "example.com/ignored": "1" }, [], "Success"],
-  ])("%s", (_c, requests, existing, expected) => {
-    const pod = makePod("p", { containers: [{ name: "c", resources: { requests } }] });
-    expect(verdict(fit.filter(new CycleState(), pod, info(makeNode("n", { cpu: "4", memory: "8Gi" }), existing)))).toBe(expected);
+    ["fits", makePod("p").req({ cpu: "1" }).obj(), "Success"],
+    ["Insufficient cpu (preemption could help)", makePod("p").req({ cpu: "1500m" }).obj(), "Unschedulable: Insufficient cpu"],
+    ["more than the node has at all", makePod("p").req({ cpu: "5" }).obj(), "UnschedulableAndUnresolvable: Insufficient cpu"],
+    ["cpu and memory", makePod("p").req({ cpu: "2", memory: "7.5Gi" }).obj(), "Unschedulable: Insufficient cpu, Insufficient memory"],
+    ["extended resource", makePod("p").req({ "example.com/gpu": 2 }).obj(), "UnschedulableAndUnresolvable: Insufficient example.com/gpu"],
+    ["init container peak above the containers", makePod("p").req({ cpu: "500m" }).init({ cpu: "2" }).obj(), "Unschedulable: Insufficient cpu"],
+    ["sidecars add to the containers", makePod("p").req({ cpu: "600m" }).init({ cpu: "500m" }, true).obj(), "Unschedulable: Insufficient cpu"],
+    ["overhead counts", makePod("p").req({ cpu: "900m" }).overhead({ cpu: "200m" }).obj(), "Unschedulable: Insufficient cpu"],
+  ])("%s", async (_n, pod, want) => expect(verdict(await run("NodeResourcesFit", pod, node, used))).toBe(want));
+
+  it("Too many pods at status.allocatable.pods", async () => {
+    const full = [makePod("a").node("n").obj(), makePod("b").node("n").obj(), makePod("c").node("n").obj()];
+    expect(verdict(await run("NodeResourcesFit", makePod("p").obj(), node, full))).toBe("Unschedulable: Too many pods");
   });
 
-  it("refuses a node at its pod limit", () => {
-    expect(verdict(fit.filter(new CycleState(), makePod("p"), info(makeNode("n", { pods: 1 }), [makePod("old")])))).toBe("Unschedulable: Too many pods");
+  it("ignores resources and resource groups named in its args", async () => {
+    const pod = makePod("p").req({ "example.com/gpu": 2, "vendor.io/fpga": 1 }).obj();
+    expect(verdict(await run("NodeResourcesFit", pod, node, [], { ignoredResources: ["example.com/gpu"], ignoredResourceGroups: ["vendor.io"] }))).toBe("Success");
   });
 });
 
-describe("NodeResourcesFit scoring strategies", () => {
-  const pod = makePod("p", { cpu: "1", memory: "1Gi" });
-  const empty = info(makeNode("empty", { cpu: "4", memory: "4Gi" }));
-  const busy = info(makeNode("busy", { cpu: "4", memory: "4Gi" }), [makePod("o", { cpu: "2", memory: "2Gi" })]);
+describe("PodTopologySpread filter", () => {
+  const nodes = ["a1", "a2", "b1"].map((n) => makeNode(n).label("zone", n[0]!).obj());
+  const spread = { maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule" as const, labelSelector: { matchLabels: { app: "x" } } };
+  const existing = [makePod("e1").node("a1").label("app", "x").obj(), makePod("e2").node("a2").label("app", "x").obj(), makePod("o").node("b1").label("app", "other").obj()];
+
+  async function filterOn(nodeName: string, pod: Pod) {
+    const p = await createPlugin<FilterPlugin & PreFilterPlugin>("PodTopologySpread");
+    const infos = nodeInfos([...nodes, makeNode("bare").obj()], existing);
+    const state = newState();
+    p.preFilter(state, pod, infos);
+    return verdict(p.filter(state, pod, infos.find((i) => i.name === nodeName)!) ?? undefined);
+  }
+
   it.each([
-    ["LeastAllocated", {}, 75, 25],
-    ["MostAllocated", { scoringStrategy: { type: "MostAllocated" as const } }, 25, 75],
-    ["RequestedToCapacityRatio", { scoringStrategy: { type: "RequestedToCapacityRatio" as const, requestedToCapacityRatio: { shape: [{ utilization: 0, score: 0 }, { utilization: 100, score: 10 }] } } }, 25, 75],
-  ])("%s", (_c, args, emptyScore, busyScore) => {
-    const fit = new NodeResourcesFit(args);
-    expect(fit.score(new CycleState(), pod, empty)).toBe(emptyScore);
-    expect(fit.score(new CycleState(), pod, busy)).toBe(busyScore);
+    ["zone a is two ahead", "a1", "Unschedulable: node(s) didn't match pod topology spread constraints"],
+    ["zone b evens it out", "b1", "Success"],
+    ["a node without the key", "bare", "UnschedulableAndUnresolvable: node(s) didn't match pod topology spread constraints (missing required label)"],
+  ])("%s", async (_n, node, want) => expect(await filterOn(node, makePod("p").label("app", "x").spread(spread).obj())).toBe(want));
+
+  it("a pod the selector does not match does not count itself", async () => {
+    expect(await filterOn("a1", makePod("p").label("app", "y").spread({ ...spread, maxSkew: 2 }).obj())).toBe("Success");
   });
 });
 
-describe("NodePorts", () => {
-  const withPort = (port: number, hostIP?: string, protocol?: string) => makePod("p" + port, { containers: [{ name: "c", ports: [{ containerPort: 80, hostPort: port, hostIP, protocol }] }] });
+describe("InterPodAffinity filter", () => {
+  const nodes = [makeNode("a").label("zone", "z1").obj(), makeNode("b").label("zone", "z2").obj()];
+  const db = makePod("db").node("a").label("app", "db").obj();
+  async function filterOn(nodeName: string, pod: Pod, existing: Pod[] = [db]) {
+    const { Snapshot } = await import("../../../core/scheduler/snapshot.js");
+    const { fakeSchedulerHandle } = await import("../../support/scheduler.js");
+    const infos = nodeInfos(nodes, existing);
+    const handle = fakeSchedulerHandle(Snapshot.of(infos));
+    const p = await createPlugin<FilterPlugin & PreFilterPlugin>("InterPodAffinity", {}, handle);
+    const state = newState();
+    const pre = p.preFilter(state, pod, infos) as Status;
+    if (pre.code === Code.Skip) return "Success";
+    return verdict(p.filter(state, pod, infos.find((i) => i.name === nodeName)!) ?? undefined);
+  }
+  const term = { labelSelector: { matchLabels: { app: "db" } }, topologyKey: "zone" };
   it.each([
-    ["free port", withPort(8080), [withPort(9090)], "Success"],
-    ["same port", withPort(8080), [withPort(8080)], "Unschedulable: node(s) didn't have free ports for the requested pod ports"],
-    ["same port other protocol", withPort(8080, undefined, "UDP"), [withPort(8080)], "Success"],
-    ["distinct IPs", withPort(8080, "10.0.0.1"), [withPort(8080, "10.0.0.2")], "Success"],
-    ["wildcard IP clashes", withPort(8080, "10.0.0.1"), [withPort(8080)], "Unschedulable: node(s) didn't have free ports for the requested pod ports"],
-  ])("%s", (_c, pod, existing, expected) => {
-    expect(verdict(nodePorts.filter(new CycleState(), pod, info(makeNode("n"), existing)))).toBe(expected);
+    ["affinity satisfied in the db's zone", "a", makePod("p").podAffinity(term).obj(), "Success"],
+    ["affinity unmet in another zone", "b", makePod("p").podAffinity(term).obj(), "UnschedulableAndUnresolvable: node(s) didn't match pod affinity rules"],
+    ["anti-affinity in the db's zone", "a", makePod("p").podAntiAffinity(term).obj(), "Unschedulable: node(s) didn't match pod anti-affinity rules"],
+    ["anti-affinity elsewhere", "b", makePod("p").podAntiAffinity(term).obj(), "Success"],
+  ])("%s", async (_n, node, pod, want) => expect(await filterOn(node, pod)).toBe(want));
+
+  it("honours existing pods' anti-affinity against the incoming pod", async () => {
+    const guard = makePod("guard").node("a").podAntiAffinity({ labelSelector: { matchLabels: { app: "web" } }, topologyKey: "zone" }).obj();
+    expect(await filterOn("a", makePod("p").label("app", "web").obj(), [guard])).toBe("Unschedulable: node(s) didn't satisfy existing pods anti-affinity rules");
+    expect(await filterOn("b", makePod("p").label("app", "web").obj(), [guard])).toBe("Success");
+  });
+
+  it("lets the first pod of a self-affine group go where the key exists", async () => {
+    const pod = makePod("p").label("app", "db").podAffinity(term).obj();
+    expect(await filterOn("b", pod, [])).toBe("Success");
   });
 });
 
-describe("NodeAffinity", () => {
-  const zoneA = makeNode("a", { labels: { zone: "a", gen: "5" } });
-  const req = (op: string, values?: string[], key = "zone") => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key, operator: op, values }] }] } } } });
-  const plugin = nodeAffinity({});
+describe("VolumeRestrictions", () => {
+  const pd = (ro: boolean) => ({ name: "v", gcePersistentDisk: { pdName: "disk-1", readOnly: ro } });
+  const withVol = (name: string, v: ReturnType<typeof pd>) => {
+    const p = makePod(name).obj();
+    p.spec.volumes = [v];
+    return p;
+  };
   it.each([
-    ["nodeSelector match", { nodeSelector: { zone: "a" } }, "Success"],
-    ["nodeSelector mismatch", { nodeSelector: { zone: "b" } }, "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector"],
-    ["In", req("In", ["a", "b"]), "Success"],
-    ["NotIn", req("NotIn", ["a"]), "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector"],
-    ["Exists", req("Exists"), "Success"],
-    ["DoesNotExist", req("DoesNotExist"), "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector"],
-    ["Gt", req("Gt", ["4"], "gen"), "Success"],
-    ["Lt", req("Lt", ["4"], "gen"), "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector"],
-  ])("%s", (_c, spec, expected) => {
-    expect(verdict(plugin.filter(new CycleState(), makePod("p", { spec }), info(zoneA)))).toBe(expected);
-  });
-
-  it("ANDs the profile's addedAffinity", () => {
-    const pinned = nodeAffinity({ addedAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["b"] }] }] } } });
-    expect(verdict(pinned.filter(new CycleState(), makePod("p"), info(zoneA)))).toMatch(/UnschedulableAndUnresolvable/);
-  });
-
-  it("scores preferred terms by weight, normalized to 100", () => {
-    const pod = makePod("p", { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] } }, { weight: 5, preference: { matchExpressions: [{ key: "zone", operator: "In", values: ["b"] }] } }] } } } });
-    const nodes = [info(zoneA), info(makeNode("b", { labels: { zone: "b" } })), info(makeNode("c"))];
-    const scores = nodes.map((n) => ({ name: n.name, score: plugin.score(new CycleState(), pod, n) }));
-    plugin.normalizeScore!(new CycleState(), pod, scores);
-    expect(scores.map((s) => s.score)).toEqual([100, 25, 0]);
-  });
-});
-
-describe("SchedulingGates", () => {
-  it("gates with upstream's message", () => {
-    const s = schedulingGates.preEnqueue(makePod("p", { spec: { schedulingGates: [{ name: "a" }, { name: "b" }] } }));
-    expect(verdict(s)).toBe("UnschedulableAndUnresolvable: waiting for scheduling gates: [a b]");
-    expect(verdict(schedulingGates.preEnqueue(makePod("p")))).toBe("Success");
+    ["the same disk read-write", withVol("p", pd(false)), withVol("e", pd(true)), "Unschedulable: node(s) had no available disk"],
+    ["the same disk read-only on both", withVol("p", pd(true)), withVol("e", pd(true)), "Success"],
+  ])("%s", async (_n, pod, other, want) => {
+    other.spec.nodeName = "n";
+    expect(verdict(await run("VolumeRestrictions", pod, makeNode("n").obj(), [other]))).toBe(want);
   });
 });

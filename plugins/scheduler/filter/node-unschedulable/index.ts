@@ -1,25 +1,13 @@
 import { definePlugin } from "../../../../core/kernel/define-plugin.js";
-import { tolerates } from "../../../../core/scheduler/helpers/taints.js";
-import { Scheduler, type FilterPlugin } from "../../../../core/scheduler/points.js";
-import { Status } from "../../../../core/scheduler/status.js";
+import { Scheduler, type EnqueueExtensions, type FilterPlugin } from "../../../../core/scheduler/index.js";
 
-export const ERR_REASON = "node(s) were unschedulable";
-const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" as const };
-
-/** Cordoned nodes (spec.unschedulable) take only pods tolerating the unschedulable taint. */
-export const nodeUnschedulable: FilterPlugin = {
-  filter: (_state, pod, node) => {
-    if (!node.node.spec?.unschedulable) return;
-    if ((pod.spec.tolerations ?? []).some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) return;
-    return Status.unresolvable(ERR_REASON);
-  },
-  events: () => [{ resource: "Node", action: "Add" }, { resource: "Node", action: "Update" }],
-};
-
-export default definePlugin<Record<string, never>, unknown, FilterPlugin>({
+export default definePlugin<Record<string, never>, unknown, FilterPlugin & EnqueueExtensions>({
   name: "NodeUnschedulable",
   serves: [Scheduler.filter],
-  description: "Filters out cordoned nodes unless the pod tolerates node.kubernetes.io/unschedulable",
-  upstream: "kube-scheduler NodeUnschedulable",
-  create: () => nodeUnschedulable,
+  description: "Rejects cordoned nodes (spec.unschedulable) unless the pod tolerates node.kubernetes.io/unschedulable",
+  upstream: "pkg/scheduler/framework/plugins/nodeunschedulable",
+  create: async () => {
+    const { NodeUnschedulable } = await import("./node-unschedulable.js");
+    return new NodeUnschedulable();
+  },
 });

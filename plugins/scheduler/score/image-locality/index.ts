@@ -1,11 +1,13 @@
 import { definePlugin } from "../../../../core/kernel/define-plugin.js";
-import { Scheduler } from "../../../../core/scheduler/points.js";
-import { ImageLocality } from "./locality.js";
+import { Scheduler, type ScorePlugin, type SchedulerHandle } from "../../../../core/scheduler/index.js";
 
-export default definePlugin<Record<string, never>, unknown, ImageLocality>({
+export default definePlugin<Record<string, never>, SchedulerHandle, ScorePlugin>({
   name: "ImageLocality",
-  serves: [Scheduler.score, Scheduler.preScore],
-  description: "Prefers nodes that already hold the pod's container images, weighted by how widely each image is spread",
-  upstream: "kube-scheduler ImageLocality",
-  create: () => new ImageLocality(),
+  serves: [Scheduler.score],
+  description: "Prefers nodes that already hold the pod's images, weighted by image size and how widely the image is spread",
+  upstream: "pkg/scheduler/framework/plugins/imagelocality",
+  create: async (_args, handle) => {
+    const { ImageLocality } = await import("./image-locality.js");
+    return new ImageLocality(() => handle.snapshot().numNodes());
+  },
 });
