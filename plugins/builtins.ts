@@ -3,6 +3,10 @@ import alwaysAllow from "./apiserver/authorization/always-allow/index.js";
 import alwaysDeny from "./apiserver/authorization/always-deny/index.js";
 import anonymous from "./apiserver/authentication/anonymous/index.js";
 import x509 from "./apiserver/authentication/x509/index.js";
+import garbageCollector from "./controller-manager/controllers/garbagecollector/index.js";
+import namespaceController from "./controller-manager/controllers/namespace/index.js";
+import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
+import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
 
@@ -44,4 +48,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, memory, sqlite, x509, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));

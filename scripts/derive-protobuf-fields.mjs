@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Derives schemas/kubernetes/protobuf-fields.json, the compact field table the protobuf
 // decoder reads, from the Kubernetes 1.36 protobuf field facts. Field names and numbers
-// are facts of the wire format; nothing else is kept.
+// are facts of the wire format; nothing else is kept. The derived JSON definitions
+// (schemas/kubernetes/definitions.json) say what a field is called in JSON where the
+// proto name differs (`Webhooks`, `uID`), and which message fields are Go embeddings
+// that JSON inlines (`volumeSource` in Volume, `handler` in Probe): flag "i".
+// schemas/kubernetes/omitempty.json (scripts/derive-omitempty.mjs) names the numbers
+// and booleans Go's JSON leaves out when zero: flag "z".
 // Usage: node scripts/derive-protobuf-fields.mjs [facts.json] [out.json]
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -11,15 +16,33 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = process.argv[2] ?? join(root, "..", "shared", "reference", "kubernetes-1.36-protobuf-fields.json");
 const out = process.argv[3] ?? join(root, "schemas", "kubernetes", "protobuf-fields.json");
 const { packages } = JSON.parse(readFileSync(src, "utf8"));
+const { definitions } = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "definitions.json"), "utf8"));
+const omitempty = JSON.parse(readFileSync(join(root, "schemas", "kubernetes", "omitempty.json"), "utf8")).messages;
+const NUMERIC = new Set(["bool", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "double", "float", "enum"]);
+
+/** The field as JSON spells it, or an inline embedding when JSON has no such property. */
+function jsonField(message, name, type, repeated) {
+  const props = definitions[`io.k8s.${message.slice("k8s.io.".length)}`]?.properties;
+  if (!props || name in props) return [name, repeated ? "r" : ""];
+  const same = Object.keys(props).find((p) => p.toLowerCase() === name.toLowerCase());
+  if (same) return [same, repeated ? "r" : ""];
+  if (typeof type === "string" && type.includes(".") && !repeated) return [name, "i"];
+  throw new Error(`${message}.${name}: no JSON property of that name and not an embedded message`);
+}
 
 const qualify = (pkg, t) => (t.startsWith(".") ? t.slice(1) : /^[A-Z]/.test(t) ? `${pkg}.${t}` : t);
 const messages = {};
 for (const [pkg, msgs] of Object.entries(packages)) {
   if (!pkg.startsWith("k8s.io.api.") && !pkg.startsWith("k8s.io.apimachinery.")) continue;
   for (const [name, fields] of Object.entries(msgs)) {
-    // [number, name, type, flags]: flags "r" repeated; for maps type is [keyType, valueType].
+    // [number, name, type, flags]: flags "r" repeated, "i" inlined, "z" zero omitted; for maps type is [keyType, valueType].
     messages[`${pkg}.${name}`] = fields
-      .map((f) => [f.number, f.name, f.map ? f.map.map((t) => qualify(pkg, t)) : qualify(pkg, f.type), f.repeated ? "r" : ""])
+      .map((f) => {
+        const type = f.map ? f.map.map((t) => qualify(pkg, t)) : qualify(pkg, f.type);
+        const [json, flags] = jsonField(`${pkg}.${name}`, f.name, type, f.repeated);
+        const zeroOmitted = !flags && NUMERIC.has(type) && omitempty[`${pkg}.${name}`]?.[json] === "e";
+        return [f.number, json, type, zeroOmitted ? "z" : flags];
+      })
       .sort((a, b) => a[0] - b[0]);
   }
 }

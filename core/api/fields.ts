@@ -34,6 +34,7 @@ const EXTRA: Record<string, string[]> = {
   "/events": EVENT_FIELDS,
   "events.k8s.io/events": ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid", "reason", "reportingController", "type"],
   "/secrets": ["type"],
+  "/services": ["spec.clusterIP", "spec.type"],
   "/namespaces": ["status.phase"],
   "/nodes": ["spec.unschedulable"],
   "/replicationcontrollers": ["status.replicas"],

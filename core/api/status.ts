@@ -64,6 +64,14 @@ export function invalid(gk: { group: string; kind: string }, name: string, cause
   return failure(422, "Invalid", `${kind} "${name}" is invalid: ${joined}`, { name, group: gk.group, kind: gk.kind, causes });
 }
 
+/**
+ * 422 as upstream's generic server response: a fixed message with the cause in details
+ * (how a JSON patch that does not apply is answered; kubectl prints "The request is invalid").
+ */
+export function unprocessable(cause: string): StatusError {
+  return failure(422, "Invalid", "the server rejected our request due to an error in our request", { group: "", kind: "", name: "", causes: [{ reason: "UnexpectedServerResponse", message: cause, field: "" }] });
+}
+
 export const badRequest = (message: string) => failure(400, "BadRequest", message);
 export const unauthorized = (message = "Unauthorized") => failure(401, "Unauthorized", message);
 
@@ -76,7 +84,7 @@ export function forbidden(
   if (attrs.resourceRequest && attrs.resource) {
     const res = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
     const what = `${attrs.name ? `${qualified({ group: attrs.apiGroup ?? "", resource: attrs.resource })} "${attrs.name}"` : qualified({ group: attrs.apiGroup ?? "", resource: attrs.resource })} is forbidden`;
-    const scope = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : attrs.name ? "" : " at the cluster scope";
+    const scope = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : " at the cluster scope";
     message = `${what}: User "${attrs.user.name}" cannot ${attrs.verb} resource "${res}" in API group "${attrs.apiGroup ?? ""}"${scope}`;
   } else {
     message = `forbidden: User "${attrs.user.name}" cannot ${attrs.verb} path "${attrs.path}"`;

@@ -15,6 +15,15 @@ async function ensure(stores: Stores, group: string, version: string, plural: st
   }
 }
 
+/** Creates a default-namespace object, or brings the given fields of an existing one up to date. */
+async function ensureCurrent(stores: Stores, group: string, version: string, plural: string, obj: Record<string, any>, fields: string[]): Promise<void> {
+  const store = await stores.for(group, version, plural);
+  const current = await store.tryGet("default", obj.metadata.name);
+  if (!current) return ensure(stores, group, version, plural, "default", obj);
+  if (fields.every((f) => JSON.stringify(current[f]) === JSON.stringify(obj[f]))) return;
+  await store.guaranteedUpdate("default", obj.metadata.name, opts, (cur) => ({ ...cur, ...Object.fromEntries(fields.map((f) => [f, obj[f]])) }));
+}
+
 /**
  * What upstream's bootstrap controllers create at start: the four system namespaces,
  * the `kubernetes` Service on the first service IP and its endpoints.
@@ -30,14 +39,22 @@ export async function bootstrapCluster(stores: Stores, o: { serviceIP: string; e
     spec: { clusterIP: o.serviceIP, ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: o.port }], sessionAffinity: "None", type: "ClusterIP" },
   });
   // The endpoints follow the port this server listens on, which may change between starts.
-  const subsets = [{ addresses: [{ ip: o.endpointIP }], ports: [{ name: "https", port: o.port, protocol: "TCP" }] }];
-  const endpoints = await stores.for("", "v1", "endpoints");
-  const current = await endpoints.tryGet("default", "kubernetes");
-  if (!current) {
-    await ensure(stores, "", "v1", "endpoints", "default", { apiVersion: "v1", kind: "Endpoints", metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } }, subsets });
-  } else if (JSON.stringify(current.subsets) !== JSON.stringify(subsets)) {
-    await endpoints.guaranteedUpdate("default", "kubernetes", opts, (e) => ({ ...e, subsets }));
-  }
+  // Upstream's reconciler writes both forms; kubectl describe reads the slice.
+  const port = { name: "https", port: o.port, protocol: "TCP" };
+  await ensureCurrent(stores, "", "v1", "endpoints", {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: { name: "kubernetes", namespace: "default", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+    subsets: [{ addresses: [{ ip: o.endpointIP }], ports: [port] }],
+  }, ["subsets"]);
+  await ensureCurrent(stores, "discovery.k8s.io", "v1", "endpointslices", {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: { name: "kubernetes", namespace: "default", labels: { "kubernetes.io/service-name": "kubernetes" } },
+    addressType: o.endpointIP.includes(":") ? "IPv6" : "IPv4",
+    endpoints: [{ addresses: [o.endpointIP], conditions: { ready: true } }],
+    ports: [port],
+  }, ["addressType", "endpoints", "ports"]);
   const svc = await (await stores.for("", "v1", "services")).tryGet("default", "kubernetes");
   if (svc && svc.spec?.ports?.[0]?.targetPort !== o.port) {
     await (await stores.for("", "v1", "services")).guaranteedUpdate("default", "kubernetes", opts, (s) => ({ ...s, spec: { ...s.spec, ports: [{ ...s.spec.ports[0], targetPort: o.port }] } }));

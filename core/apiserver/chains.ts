@@ -39,8 +39,30 @@ export interface RequestAttributes {
 
 export type Decision = { decision: "allow" | "deny" | "no-opinion"; reason?: string };
 
+/** Upstream's authorization.k8s.io ResourceRule and NonResourceRule, as SelfSubjectRulesReview lists them. */
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+/** What an authorizer can say a user may do; `incomplete` when it cannot enumerate everything. */
+export interface RuleSet {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+}
+
 export interface Authorizer {
   authorize(attrs: RequestAttributes): Promise<Decision> | Decision;
+  /** Upstream's RuleResolver; an authorizer without it makes a rules review incomplete. */
+  rulesFor?(user: UserInfo, namespace: string): Promise<RuleSet> | RuleSet;
 }
 
 export interface AdmissionRequest {

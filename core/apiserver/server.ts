@@ -1,6 +1,6 @@
-import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createSecureServer } from "node:http2";
+import type { AddressInfo, Server, Socket } from "node:net";
 import { join } from "node:path";
 import type { Component, ComponentContext } from "../kernel/component.js";
 import { ApiServer } from "./points.js";
@@ -11,10 +11,11 @@ import { ResourceCatalog } from "./registry/catalog.js";
 import { Stores } from "./registry/stores.js";
 import { strategies } from "./kinds/index.js";
 import { subresourceHandlers } from "./kinds/subresource-handlers.js";
+import { reviewHandlers } from "./kinds/reviews.js";
 import { servedFromCrd } from "./kinds/crds.js";
 import { runAdmission } from "./filters/admission.js";
 import { createApp } from "./http/app.js";
-import { OpenApiV3 } from "./http/openapi.js";
+import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
@@ -27,6 +28,8 @@ import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
  */
 export class ApiServerMain implements Component {
   private server: Server | undefined;
+  /** Open connections, destroyed at stop (watches would otherwise hold the server open). */
+  private readonly connections = new Set<Socket>();
   private stores: Stores | undefined;
   private port = 0;
   private kubeconfig = "";
@@ -66,8 +69,10 @@ export class ApiServerMain implements Component {
       kinds,
       {
         admit: (req, phase) => runAdmission(admission(), req, phase),
+        // Like upstream's namespace lifecycle admission: the cache answers, storage only when the cache has not seen it.
         checkNamespace: async (namespace, creating) => {
-          const ns = await (await stores.for("", "v1", "namespaces")).tryGet(undefined, namespace);
+          const namespaces = await stores.for("", "v1", "namespaces");
+          const ns = namespaces.cache.get(namespaces.key(undefined, namespace)) ?? (await namespaces.tryGet(undefined, namespace));
           if (!ns) throw notFound({ group: "", resource: "namespaces" }, namespace);
           if (creating && (ns.metadata.deletionTimestamp || ns.status?.phase === "Terminating")) {
             throw forbiddenTerminating(namespace);
@@ -84,13 +89,14 @@ export class ApiServerMain implements Component {
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
       subresources: subresourceHandlers(stores),
+      reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
       authorizers: () => this.ctx.entries(ApiServer.authorization),
       metrics: requestMetrics(this.ctx.metrics),
       metricsText: () => this.ctx.metrics.registry.metrics(),
       version: s.reportedVersion,
-      openapi: new OpenApiV3(catalog),
+      openapi: new OpenApi(catalog),
       serverAddress: () => this.url().replace(/^https?:\/\//, ""),
       checks: () => [
         { name: "ping", ok: true },
@@ -104,23 +110,33 @@ export class ApiServerMain implements Component {
     const serviceIP = kinds.serviceIPs.first;
     if (s.secure) {
       const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
-      this.server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, app);
+      // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
+      const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
+      server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));
+      server.on("secureConnection", (socket: Socket) => this.track(socket));
+      this.server = server;
       await this.listen();
       this.kubeconfig = join(this.ctx.dataDir, "admin.kubeconfig");
       await writeKubeconfig(this.kubeconfig, { server: this.url(), caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey });
     } else {
-      this.server = createHttpServer(app);
+      const server = createHttpServer(app.request);
+      server.on("connection", (socket: Socket) => this.track(socket));
+      this.server = server;
       await this.listen();
     }
-    // Watches and long requests must not be cut by Node's default timeouts.
-    this.server.requestTimeout = 0;
-    this.server.headersTimeout = 60_000;
-    this.server.keepAliveTimeout = 65_000;
+    this.server.on("upgrade", app.upgrade);
+    // Watches and long requests must not be cut by Node's default timeouts (the HTTP/1.1 side reads these).
+    Object.assign(this.server, { requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 65_000 });
 
     const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
     await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
     this.ready = true;
     logger.info({ url: this.url() }, "API server listening");
+  }
+
+  private track(socket: Socket): void {
+    this.connections.add(socket);
+    socket.once("close", () => this.connections.delete(socket));
   }
 
   private listen(): Promise<void> {
@@ -161,8 +177,9 @@ export class ApiServerMain implements Component {
     this.stopped = true;
     const server = this.server;
     if (server) {
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of this.connections) socket.destroy();
+      await closed;
     }
     this.stores?.stop();
   }

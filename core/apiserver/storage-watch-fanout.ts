@@ -113,6 +113,11 @@ export class WatchFanout {
     if (events.length) for (const w of this.watches) w.offer(events);
   }
 
+  /** Reports `revision` to every watch now (a requested progress notification). */
+  progressNow(revision: number): void {
+    for (const w of this.watches) w.progress(revision);
+  }
+
   /** Reports the store's revision to quiet watches every `ms` (0 = never), like etcd's progress notifications. */
   reportProgressEvery(ms: number, revision: () => number): void {
     clearInterval(this.timer);

@@ -12,7 +12,11 @@ export interface KeyValue {
 }
 
 export interface ListOptions {
-  /** Read at this revision (a consistent snapshot for paging); 0/undefined = newest. */
+  /**
+   * Read at this revision (a consistent snapshot for paging); 0/undefined = newest.
+   * Older than the compacted revision fails with `compacted`; newer than the current
+   * revision fails with `too-large` (upstream's "Too large resource version").
+   */
   revision?: number;
   /** Return keys strictly greater than this one (continue tokens). */
   after?: string;
@@ -26,7 +30,11 @@ export interface ListResult {
   revision: number;
   /** Whether keys remain after the last one returned. */
   more: boolean;
-  /** How many keys remain after this page, when `more` is true. */
+  /**
+   * How many keys remain after this page, when `more` is true. Paging through a whole
+   * prefix must stay linear: a backend counts a snapshot once and derives the next
+   * pages' counts (or leaves this out), never recounting the rest on every page.
+   */
   remaining?: number;
 }
 
@@ -54,6 +62,11 @@ export interface WatchCallbacks {
   onError(err: StorageError): void;
 }
 
+/**
+ * Why a storage call failed: `compacted` (the revision's history is gone), `unavailable`
+ * (stopped or not open), `too-large` (a read at a revision the store has not reached),
+ * `internal` (anything else).
+ */
 export class StorageError extends Error {
   constructor(
     readonly reason: "compacted" | "unavailable" | "too-large" | "internal",
@@ -67,7 +80,11 @@ export class StorageError extends Error {
 }
 
 export interface Storage {
-  /** The newest revision in the store. */
+  /**
+   * The newest revision in the store. A fresh store is at revision 1, as etcd is, so a
+   * list's revision is never 0 (which clients read as "any") and a watch from it never
+   * means "from now".
+   */
   currentRevision(): Promise<number>;
   /** The revision up to which history has been discarded; watches and reads before it fail with `compacted`. */
   compactedRevision(): Promise<number>;
@@ -88,6 +105,12 @@ export interface Storage {
   watch(prefix: string, fromRevision: number, cb: WatchCallbacks): WatchHandle;
   /** Discards history at or below `revision`. */
   compact(revision: number): Promise<void>;
+  /**
+   * Asks for every open watch to be told the current revision soon (`onProgress`, after
+   * any events still queued for it), like etcd's RequestProgress: a consistent read from
+   * the watch cache uses it to learn that nothing under its prefix changed.
+   */
+  requestProgress?(): void;
   start?(signal: AbortSignal): Promise<void> | void;
   stop?(): Promise<void> | void;
 }

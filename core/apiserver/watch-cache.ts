@@ -64,6 +64,8 @@ export class WatchCache {
   private failures = 0;
   private bookmarkTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  /** Consistent reads waiting for the cache to reach a revision. */
+  private waiters: { revision: number; done(caughtUp: boolean): void }[] = [];
   private readonly primedOnce: Promise<void>;
   private resolvePrimed!: () => void;
   private readonly log: Logger;
@@ -106,6 +108,7 @@ export class WatchCache {
     const all = [...this.watchers, ...this.pending.map((p) => p.w)];
     this.pending = [];
     for (const w of all) w.end();
+    this.releaseWaiters(false);
     this.resolvePrimed();
   }
 
@@ -122,6 +125,38 @@ export class WatchCache {
 
   get(key: string): ObjectWithMeta | undefined {
     return this.state.get(key)?.object;
+  }
+
+  /**
+   * Resolves true once the cache holds every change up to `revision` (a consistent
+   * read may then be answered from it), false if that takes longer than `timeoutMs`
+   * or the cache is not primed, so the caller reads storage instead.
+   */
+  waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
+    if (!this.primed || this.stopped) return Promise.resolve(false);
+    if (this.rev >= revision) return Promise.resolve(true);
+    // A backend that cannot report progress would leave the read waiting for a write under
+    // this prefix: storage answers at once instead.
+    if (!this.storage.requestProgress) return Promise.resolve(false);
+    // Writes under other prefixes move the store's revision but not this cache's: ask the
+    // storage to report progress (once per batch of waiting reads) rather than wait for its timer.
+    if (!this.waiters.length) this.storage.requestProgress();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const finish = (caughtUp: boolean) => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(caughtUp);
+      };
+      const waiter = { revision, done: finish };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Wakes the consistent reads the cache's revision now covers; on a relist or stop, all of them (to read storage). */
+  private releaseWaiters(caughtUp: boolean): void {
+    if (!this.waiters.length) return;
+    for (const w of [...this.waiters]) if (!caughtUp || w.revision <= this.rev) w.done(caughtUp);
   }
 
   /**
@@ -219,6 +254,7 @@ export class WatchCache {
     } finally {
       this.busy = false;
     }
+    if (this.primed) this.releaseWaiters(true);
   }
 
   /** Applies one storage event to the state and the history, then hands it to every client. */
@@ -275,6 +311,7 @@ export class WatchCache {
     this.storageWatch = undefined;
     this.inbox = [];
     this.primed = false;
+    this.releaseWaiters(false);
     const current = () => gen === this.generation && !this.stopped;
     let delay = this.failures > 1 ? Math.min(100 * 2 ** (this.failures - 2), MAX_RETRY_DELAY_MS) : 0;
     for (;;) {

@@ -82,3 +82,20 @@ export async function ensureClusterPki(opts: ClusterPkiOptions): Promise<Cluster
     issueClientCert: (r) => ca.issue({ commonName: r.commonName, organizations: r.organizations ?? [], days: r.days ?? LEAF_DAYS, clientAuth: true }),
   };
 }
+
+/**
+ * The CA an API server already made in `dir`, to issue client certificates for components that
+ * join it on the same machine (kubeadm's controller-manager.conf and scheduler.conf). Never makes
+ * a CA: without one there is no cluster to join.
+ */
+export async function openClusterCa(dir: string): Promise<Pick<ClusterPki, "caCert" | "issueClientCert">> {
+  const stored = await readPair(dir, "ca");
+  if (!stored) throw new Error(`no cluster CA in ${dir} (ca.crt and ca.key); start the API server with this data dir first`);
+  const problem = caProblem(stored);
+  if (problem) throw new Error(`The cluster CA in ${dir} is unusable: ${problem}`);
+  const ca = await loadCertificateAuthority(stored);
+  return {
+    caCert: ca.cert,
+    issueClientCert: (r) => ca.issue({ commonName: r.commonName, organizations: r.organizations ?? [], days: r.days ?? LEAF_DAYS, clientAuth: true }),
+  };
+}

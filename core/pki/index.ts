@@ -1,4 +1,4 @@
-export { ensureClusterPki, type ClusterPki, type ClusterPkiOptions } from "./cluster-pki.js";
+export { ensureClusterPki, openClusterCa, type ClusterPki, type ClusterPkiOptions } from "./cluster-pki.js";
 export { kubeconfigText, writeKubeconfig, type KubeconfigOptions } from "./kubeconfig.js";
 export { identityFromCertificate, type CertificateIdentity } from "./identity.js";
 export { apiServerNames, type ServingNames } from "./apiserver-names.js";

@@ -42,6 +42,42 @@ describe("Kubernetes protobuf bodies", () => {
     expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: "25%" } });
   });
 
+  it("inlines Go embeddings as JSON does: a volume's source, a probe's handler, a key selector's name", () => {
+    const volume = msg((w) => w.bytes(1, text("data")).bytes(2, msg((v) => v.bytes(2, msg((e) => e.bytes(1, text("Memory")))))));
+    const selector = msg((w) => w.bytes(1, msg((r) => r.bytes(1, text("db")))).bytes(2, text("pw")));
+    const env = msg((w) => w.bytes(1, text("PW")).bytes(3, msg((s) => s.bytes(4, selector))));
+    const port = msg((w) => w.tag(1, 0).varint(0).tag(2, 0).varint(8080));
+    const probe = msg((w) => w.bytes(1, msg((h) => h.bytes(2, msg((g) => g.bytes(1, text("/healthz")).bytes(2, port))))));
+    const container = msg((w) => w.bytes(1, text("app")).bytes(2, text("busybox")).bytes(7, env).bytes(10, probe));
+    const raw = msg((w) => w.bytes(1, msg((m) => m.bytes(1, text("p")))).bytes(2, msg((s) => s.bytes(1, volume).bytes(2, container))));
+    const pod = decodeObject("v1", "Pod", raw) as any;
+    expect(pod.spec.volumes).toEqual([{ name: "data", emptyDir: { medium: "Memory" } }]);
+    expect(pod.spec.containers[0].env).toEqual([{ name: "PW", valueFrom: { secretKeyRef: { name: "db", key: "pw" } } }]);
+    expect(pod.spec.containers[0].livenessProbe).toEqual({ httpGet: { path: "/healthz", port: 8080 } });
+  });
+
+  it("uses JSON's names where the proto's differ (`Webhooks` is `webhooks`)", () => {
+    const raw = msg((w) => w.bytes(1, msg((m) => m.bytes(1, text("hooks")))).bytes(2, msg((h) => h.bytes(1, text("check.example.com")))));
+    expect(decodeObject("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", raw)).toMatchObject({ webhooks: [{ name: "check.example.com" }] });
+  });
+
+  it("finds options kinds in meta whatever group version the envelope names", () => {
+    const raw = msg((w) => w.tag(1, 0).varint(0).bytes(4, text("Background")));
+    expect(decodeObject("v1", "DeleteOptions", raw)).toEqual({ apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, propagationPolicy: "Background" });
+  });
+
+  it("leaves out the zeros Go's JSON omits (non-pointer omitempty fields) and keeps a pointer's explicit zero", () => {
+    const meta = msg((w) => w.bytes(1, text("web")).tag(7, 0).varint(0));
+    const template = msg((w) => w.bytes(1, msg((m) => m.tag(7, 0).varint(0))));
+    // replicas (a pointer) 0, minReadySeconds 0, paused false: as kubectl's typed client writes them.
+    const spec = msg((w) => w.tag(1, 0).varint(0).bytes(3, template).tag(5, 0).varint(0).tag(7, 0).varint(0));
+    const d = decodeObject("apps/v1", "Deployment", msg((w) => w.bytes(1, meta).bytes(2, spec))) as any;
+    expect(d.metadata).toEqual({ name: "web" });
+    expect(d.spec).toEqual({ replicas: 0, template: { metadata: {} } });
+    const sar = decodeObject("authorization.k8s.io/v1", "SubjectAccessReview", msg((w) => w.bytes(3, msg((s) => s.tag(1, 0).varint(0).tag(4, 0).varint(0))))) as any;
+    expect(sar.status).toEqual({ allowed: false });
+  });
+
   it("refuses a body without the prefix and a truncated one", () => {
     expect(() => decodeEnvelope(text("{}"))).toThrow(/k8s\\0/);
     const body = encodeEnvelope("v1", "Namespace", Uint8Array.from([0x0a, 0x06, 0x0a, 0x04, 0x64]));

@@ -13,6 +13,9 @@ describe("Status errors", () => {
     expect(forbidden({ user: { name: "u" }, verb: "list", resourceRequest: true, path: "", apiGroup: "", resource: "pods", namespace: "ns" }).status.message).toBe(
       'pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "ns"',
     );
+    expect(forbidden({ user: { name: "u" }, verb: "get", resourceRequest: true, path: "", apiGroup: "", resource: "nodes", name: "n1" }, "no").status.message).toBe(
+      'nodes "n1" is forbidden: User "u" cannot get resource "nodes" in API group "" at the cluster scope: no',
+    );
   });
 });
 

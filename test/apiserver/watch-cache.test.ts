@@ -135,6 +135,12 @@ class FakeStorage implements Storage {
   progress() {
     for (const w of this.watches) w.cb.onProgress?.(this.rev);
   }
+  progressRequests = 0;
+  /** Progress never overtakes events: while events are held, so is the requested report. */
+  requestProgress() {
+    this.progressRequests++;
+    queueMicrotask(() => !this.holding && this.progress());
+  }
   failWatches(err: Error) {
     const all = [...this.watches];
     this.watches.clear();
@@ -515,6 +521,46 @@ describe("WatchCache", () => {
     await s.create(key("c"), pod("c"));
     expect(r.events().map((e) => [e.type, e.name, e.rv])).toEqual([["ADDED", "c", 3]]);
     expect(s.watchCount()).toBe(1);
+  });
+
+  it("holds a consistent read until the cache has the storage's revision", async () => {
+    const s = new FakeStorage();
+    const cache = await primed(s);
+    s.hold();
+    await s.create(key("a"), pod("a"));
+    let caughtUp: boolean | undefined;
+    const waiting = cache.waitForRevision(await s.currentRevision(), 5000).then((r) => (caughtUp = r));
+    await Promise.resolve();
+    expect(caughtUp).toBeUndefined();
+    expect(cache.get(key("a"))).toBeUndefined();
+    s.flush();
+    await waiting;
+    expect(caughtUp).toBe(true);
+    expect(cache.get(key("a"))?.metadata.name).toBe("a");
+    expect(await cache.waitForRevision(await s.currentRevision(), 5000)).toBe(true);
+  });
+
+  it("asks storage for progress once when writes elsewhere moved the revision", async () => {
+    const s = new FakeStorage();
+    const cache = await primed(s);
+    await s.advanceElsewhere();
+    await s.advanceElsewhere();
+    const rev = await s.currentRevision();
+    expect(cache.revision()).toBeLessThan(rev);
+    expect(await Promise.all([cache.waitForRevision(rev, 5000), cache.waitForRevision(rev, 5000)])).toEqual([true, true]);
+    expect(s.progressRequests).toBe(1);
+    expect(cache.revision()).toBe(rev);
+  });
+
+  it("gives a consistent read up to storage when the cache lags past the wait or stops", async () => {
+    const s = new FakeStorage();
+    const cache = await primed(s);
+    s.hold();
+    await s.create(key("a"), pod("a"));
+    expect(await cache.waitForRevision(await s.currentRevision(), 20)).toBe(false);
+    const pending = cache.waitForRevision(await s.currentRevision(), 5000);
+    cache.stop();
+    expect(await pending).toBe(false);
   });
 
   it("stop closes every client watch and the storage watch", async () => {

@@ -29,6 +29,14 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
     });
 
     describe("create, get and exists", () => {
+      it("starts a fresh store at revision 1 or later, where an empty list reads", async () => {
+        const rev = await s.currentRevision();
+        expect(rev).toBeGreaterThanOrEqual(1);
+        expect(await s.list("/")).toEqual({ kvs: [], revision: rev, more: false });
+        const kv = ok(await s.create("/first", "1"));
+        expect(kv.modRevision).toBeGreaterThan(rev);
+      });
+
       it("creates a key at a new revision and reads it back", async () => {
         const kv = ok(await s.create("/registry/a/x", "1"));
         expect(kv).toEqual({ key: "/registry/a/x", value: "1", createRevision: kv.modRevision, modRevision: kv.modRevision });
@@ -212,10 +220,55 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
         expect([...first.kvs, ...rest.kvs].map((kv) => [kv.key, kv.value])).toEqual(Array.from({ length: 10 }, (_, i) => [`/s/${i}`, "v1"]));
       });
 
+      it("snapshots the whole keyspace at one revision, page by page, while writes land anywhere (what backups read)", async () => {
+        for (let i = 0; i < 12; i++) ok(await s.create(`/${i % 3}/k${i}`, `v${i}`));
+        const before = (await s.list("")).kvs.map((kv) => [kv.key, kv.value]);
+        const snapshot: KeyValue[] = [];
+        let page = await s.list("", { limit: 5 });
+        const revision = page.revision;
+        for (let turn = 0; ; turn++) {
+          snapshot.push(...page.kvs);
+          if (!page.more) break;
+          ok(await s.delete(`/${turn % 3}/k${turn}`));
+          ok(await s.update(`/${(11 - turn) % 3}/k${11 - turn}`, "changed"));
+          ok(await s.create(`/${turn}/new`, "new"));
+          page = await s.list("", { limit: 5, revision, after: page.kvs[page.kvs.length - 1]!.key });
+          expect(page.revision).toBe(revision);
+        }
+        expect(snapshot.map((kv) => [kv.key, kv.value])).toEqual(before);
+      });
+
       it("refuses a revision newer than the current one with too-large", async () => {
+        const fresh = await s.currentRevision();
+        await expect(s.list("/", { revision: fresh + 1 })).rejects.toMatchObject({ name: "StorageError", reason: "too-large" });
         ok(await s.create("/k", "1"));
         const current = await s.currentRevision();
+        await expect(s.list("/", { revision: current + 10 })).rejects.toBeInstanceOf(StorageError);
         await expect(s.list("/", { revision: current + 10 })).rejects.toMatchObject({ name: "StorageError", reason: "too-large" });
+        expect((await s.list("/", { revision: current })).kvs).toHaveLength(1);
+      });
+
+      it("counts what remains per snapshot, whichever pagers interleave", async () => {
+        for (let i = 0; i < 20; i++) ok(await s.create(`/r/${String(i).padStart(2, "0")}`, "x"));
+        const a = await s.list("/r/", { limit: 5 });
+        for (let i = 20; i < 30; i++) ok(await s.create(`/r/${i}`, "x"));
+        ok(await s.delete("/r/07"));
+        const b = await s.list("/r/", { limit: 5 });
+        expect([a.remaining, b.remaining]).toEqual([15, 24]);
+        const pagers = [
+          { page: a, seen: 5, total: 20 },
+          { page: b, seen: 5, total: 29 },
+        ];
+        while (pagers.some((p) => p.page.more)) {
+          for (const p of pagers) {
+            if (!p.page.more) continue;
+            p.page = await s.list("/r/", { limit: 5, after: p.page.kvs.at(-1)!.key, revision: p.page.revision });
+            p.seen += p.page.kvs.length;
+            expect(p.page.more ? p.page.remaining : 0).toBe(p.total - p.seen);
+          }
+        }
+        // A page that starts anywhere (not after a page this store handed out) is counted afresh.
+        expect(await s.list("/r/", { limit: 2, after: "/r/10" })).toMatchObject({ more: true, remaining: 17 });
       });
 
       it("counts the live keys under a prefix", async () => {
@@ -307,12 +360,13 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
             await (i % 60 === 29 ? Promise.resolve() : writes[i]);
           }
         }
-        await Promise.all(writes);
+        // Revision order: writes to different keys issued together may be applied in any order (etcd does so).
+        const inRevisionOrder = (await Promise.all(writes)).map(ok).sort((a, b) => a.modRevision - b.modRevision);
         ws.push(watching(s, "/g/", from));
         for (const w of ws) {
           await w.until(120);
           await settle();
-          expect(w.events.map((e) => e.kv.key)).toEqual(Array.from({ length: 120 }, (_, i) => `/g/${i}`));
+          expect(w.events.map((e) => e.kv.key)).toEqual(inRevisionOrder.map((kv) => kv.key));
           expectIncreasing(w.events);
           w.close();
         }
@@ -353,6 +407,19 @@ export function runStorageContract(name: string, makeStore: () => Promise<StoreU
         await w.until(1);
         expect(w.events[0]!.kv.modRevision).toBe(q.modRevision);
         expect(w.progress.every((p) => p < q.modRevision)).toBe(true);
+        w.close();
+      });
+
+      it("reports the current revision to every watch when progress is requested", async () => {
+        if (!s.requestProgress) return;
+        const w = watching(s, "/quiet/", 0);
+        for (let i = 0; i < 3; i++) ok(await s.create(`/busy/${i}`, "x"));
+        const busy = await s.currentRevision();
+        s.requestProgress();
+        // Delivery is asynchronous but needs no timer: microtasks are enough.
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        expect(w.progress.at(-1)).toBe(busy);
+        expect(w.events).toEqual([]);
         w.close();
       });
 

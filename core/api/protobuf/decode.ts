@@ -138,9 +138,16 @@ export function decodeMessage(type: string, r: Reader): unknown {
       } else list.push(value(ftype, wire, r));
       continue;
     }
-    // Go's omitempty: empty strings of non-pointer fields are sent on the wire but are not set.
+    // A Go embedding (Volume's VolumeSource, Probe's handler) is its own message on the wire, inlined in JSON.
+    if (flags === "i") {
+      Object.assign(out, value(ftype, wire, r));
+      continue;
+    }
+    // Go's omitempty: non-pointer fields travel even when empty, but their JSON leaves
+    // them out: empty strings always, zero numbers and false where the table says so.
     const v = value(ftype, wire, r);
-    if (v !== undefined && v !== "") out[name] = v;
+    if (v === undefined || v === "" || (flags === "z" && (v === 0 || v === false))) continue;
+    out[name] = v;
   }
   if (/\.(ExtraValue|Verbs)$/.test(type) && Object.keys(out).length <= 1) return (out.items as unknown[]) ?? [];
   return out;

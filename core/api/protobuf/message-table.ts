@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../kernel/package-root.js";
 
-/** [number, name, type (or [keyType, valueType] for maps), flags ("r" = repeated)]. */
+/** [number, JSON name, type (or [keyType, valueType] for maps), flags ("r" repeated, "i" inlined in JSON, "z" zero left out of JSON)]. */
 export type FieldEntry = [number, string, string | [string, string], string];
 
 let table: Record<string, FieldEntry[]> | undefined;
@@ -36,6 +36,8 @@ export function messageFor(apiVersion: string, kind: string): string {
       : group === "meta.k8s.io"
         ? [`k8s.io.apimachinery.pkg.apis.meta.${version}.${kind}`]
         : [`k8s.io.api.${group.replace(/\.k8s\.io$/, "").split(".")[0]}.${version}.${kind}`];
+  // Options kinds (DeleteOptions, …) are registered in every group version but defined once, in meta.
+  candidates.push(`k8s.io.apimachinery.pkg.apis.meta.${version}.${kind}`);
   for (const c of candidates) if (load()[c]) return c;
   throw new Error(`no protobuf message for ${kind} in ${apiVersion}`);
 }

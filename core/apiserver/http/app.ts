@@ -1,18 +1,20 @@
-import express, { type Express, type Request, type Response } from "express";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import type { Logger } from "../../kernel/logging.js";
 import type { PluginEntry } from "../../kernel/extension-point.js";
 import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../chains.js";
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
+import { hasImpersonation, impersonate } from "../filters/impersonate.js";
 import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
 import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVersions, resourceList } from "./discovery.js";
 import type { RequestMetrics } from "./metrics.js";
-import type { OpenApiV3 } from "./openapi.js";
+import type { OpenApi } from "./openapi.js";
+import { serveOpenApiV2 } from "./openapi-v2-handler.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -22,37 +24,48 @@ export interface AppContext extends HandlerContext {
   metricsText: () => Promise<string>;
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
-  openapi: OpenApiV3;
+  openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
+/** What the listener hands requests to: HTTP/2 streams and HTTP/1.1 requests alike, and HTTP/1.1 upgrades. */
+export interface App {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
 /**
  * The HTTP face of the API server: authentication, authorization, then either a
- * resource request or one of the server's own paths.
+ * resource request or one of the server's own paths. It reads only what HTTP/1.1
+ * and HTTP/2's compatibility request/response share, so one dispatcher serves both.
  */
-export function createApp(ctx: AppContext): Express {
-  const app = express();
-  app.disable("x-powered-by");
-  app.disable("etag");
-  app.set("query parser", "simple");
+export function createApp(ctx: AppContext): App {
+  return {
+    request: (req, res) => void serve(req, res, ctx),
+    upgrade: (req, socket) => refuseUpgrade(req, socket),
+  };
+}
 
-  app.use((req: Request, res: Response) => {
-    void serve(req, res, ctx);
-  });
-  return app;
+/**
+ * No resource streams over an upgraded connection yet (exec and attach will); until
+ * then an upgrade request gets a Status on the HTTP/1.1 connection it came on.
+ */
+function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
+  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`, reason: "BadRequest", code: 400 });
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://x");
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-  const info = parseRequestInfo(req.method ?? "GET", path, url.searchParams);
+  const { pathname, searchParams } = splitUrl(req.url ?? "/");
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
   try {
-    const peer = peerCertificate(req.socket as TLSSocket);
+    const peer = peerCertificate(req);
     let user: UserInfo;
     try {
       user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
@@ -61,40 +74,89 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
-      await handleResource(req, res, info, user, url.searchParams, ctx);
+      await handleResource(req, res, info, user, searchParams, ctx);
       code = res.statusCode;
     } else {
-      code = await serveNonResource(req, res, path, url.searchParams, info, ctx);
+      code = await serveNonResource(req, res, path, searchParams, info, ctx);
     }
   } catch (err) {
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
-    if (info.verb !== "watch") {
-      const labels = {
-        verb: upstreamVerb(info.verb),
-        group: info.group,
-        version: info.version,
-        resource: info.resource ?? "",
-        subresource: info.subresource ?? "",
-        scope: info.resourceRequest ? (info.name ? "resource" : info.namespace ? "namespace" : "cluster") : "",
-        component: "apiserver",
-      };
-      ctx.metrics.total.inc({ ...labels, code: String(code) });
-      ctx.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    if (info.verb === "watch" && code === 200) {
+      const labels = requestLabels(info).labels;
+      ctx.metrics.longRunning.inc(labels);
+      if ((res as { closed?: boolean }).closed) ctx.metrics.longRunning.dec(labels);
+      else res.once("close", () => ctx.metrics.longRunning.dec(labels));
+    } else if (info.verb !== "watch") {
+      const labels = requestLabels(info);
+      ctx.metrics.total.inc(labels.withCode(code));
+      ctx.metrics.duration.observe(labels.labels, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 }
 
-const peers = new WeakMap<TLSSocket, ReturnType<TLSSocket["getPeerCertificate"]> | undefined>();
+type PeerCertificate = ReturnType<TLSSocket["getPeerCertificate"]>;
+/** A plain path (the usual API request) is split as it is; anything a URL parser would rewrite goes through one. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-_~%:@+,;=!$'()*][A-Za-z0-9\-._~%:@+,;=!$'()*]*)*\/*$/;
 
-/** The verified client certificate of a connection, read once per connection rather than per request. */
-function peerCertificate(socket: TLSSocket): ReturnType<TLSSocket["getPeerCertificate"]> | undefined {
-  if (!socket.authorized) return undefined;
-  if (!peers.has(socket)) peers.set(socket, socket.getPeerCertificate?.());
-  return peers.get(socket);
+function splitUrl(raw: string): { pathname: string; searchParams: URLSearchParams } {
+  const q = raw.indexOf("?");
+  const pathname = q < 0 ? raw : raw.slice(0, q);
+  if (pathname.startsWith("/") && PLAIN_PATH.test(pathname)) return { pathname, searchParams: new URLSearchParams(q < 0 ? "" : raw.slice(q + 1)) };
+  const url = new URL(raw, "http://x");
+  return { pathname: url.pathname, searchParams: url.searchParams };
+}
+
+const peers = new WeakMap<object, PeerCertificate | undefined>();
+
+/**
+ * The verified client certificate of a connection, read once per connection rather
+ * than per request. An HTTP/2 request's `socket` is a fresh proxy per stream, so the
+ * session is what identifies its connection.
+ */
+function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
+  const session = (req as { stream?: { session?: { socket: TLSSocket } } }).stream?.session;
+  const conn: object = session ?? req.socket;
+  if (peers.has(conn)) return peers.get(conn);
+  const socket = (session?.socket ?? req.socket) as TLSSocket;
+  const peer = socket.authorized ? socket.getPeerCertificate?.() : undefined;
+  peers.set(conn, peer);
+  return peer;
+}
+
+type Labels = Record<"verb" | "group" | "version" | "resource" | "subresource" | "scope" | "component", string>;
+interface RequestLabels {
+  labels: Labels;
+  withCode(code: number): Labels & { code: string };
+}
+/** Label sets by request shape, built once: a busy server sees few shapes and many requests. */
+const labelSets = new Map<string, RequestLabels>();
+const MAX_LABEL_SETS = 10_000;
+
+function requestLabels(info: RequestInfo): RequestLabels {
+  const scope = info.resourceRequest ? (info.name ? "resource" : info.namespace ? "namespace" : "cluster") : "";
+  const id = `${info.verb} ${info.group} ${info.version} ${info.resource ?? ""} ${info.subresource ?? ""} ${scope}`;
+  let set = labelSets.get(id);
+  if (!set) {
+    const labels: Labels = { verb: upstreamVerb(info.verb), group: info.group, version: info.version, resource: info.resource ?? "", subresource: info.subresource ?? "", scope, component: "apiserver" };
+    const byCode = new Map<number, Labels & { code: string }>();
+    set = {
+      labels,
+      withCode: (code) => {
+        let l = byCode.get(code);
+        if (!l) byCode.set(code, (l = { ...labels, code: String(code) }));
+        return l;
+      },
+    };
+    // Resource names are client-chosen (and unknown ones still reach here): never let them grow the map without bound.
+    if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear();
+    labelSets.set(id, set);
+  }
+  return set;
 }
 
 function upstreamVerb(v: string): string {
@@ -141,6 +203,7 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.end(text);
     return 200;
   }
+  if (path === "/openapi/v2") return serveOpenApiV2(req, res, ctx.openapi.v2());
   if (path === "/openapi/v3") {
     sendJson(res, 200, ctx.openapi.index());
     return 200;
@@ -195,4 +258,14 @@ function health(res: ServerResponse, path: string, q: URLSearchParams, ctx: AppC
     res.end(ok ? "ok" : `${path.slice(1)} check failed`);
   }
   return code;
+}
+
+/**
+ * Every value of every header, repeated ones kept apart (Impersonate-Group may repeat).
+ * Built from the raw pairs because HTTP/2 requests have no `headersDistinct`.
+ */
+function distinctHeaders(raw: readonly string[]): NodeJS.Dict<string[]> {
+  const out: NodeJS.Dict<string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return out;
 }

@@ -16,8 +16,8 @@ function apiResources(r: ServedResource): Record<string, unknown>[] {
     name: `${r.plural}/${s.name}`,
     singularName: "",
     namespaced: r.namespaced,
-    ...(s.group !== r.group ? { group: s.group } : {}),
-    ...(s.version !== r.version ? { version: s.version } : {}),
+    // Both are named when the group version differs, as upstream does; kubectl drain reads them.
+    ...(s.group !== r.group || s.version !== r.version ? { group: s.group, version: s.version } : {}),
     kind: s.kind,
     verbs: s.verbs,
   }));

@@ -1,67 +1,56 @@
 import { createHash } from "node:crypto";
-import { definition, type DefinitionSchema } from "../../api/schema/kubernetes-schemas.js";
+import { gzipSync } from "node:zlib";
 import type { ResourceCatalog } from "../registry/catalog.js";
-import type { ServedResource } from "../registry/served-resource.js";
+import { definitionsFor, pathsOf, toOpenApi, type Operation, type OpParam, type PathEntry } from "./openapi-model.js";
+import { swaggerDocument } from "./openapi-v2.js";
+import { encodeSwaggerProto } from "./openapi-v2-proto.js";
 
 type Json = Record<string, unknown>;
 
-/** Rewrites the compact `ref` form into OpenAPI v3 component references. */
-function toV3(s: DefinitionSchema | undefined): Json {
-  if (!s) return {};
-  const out: Json = {};
-  for (const [k, v] of Object.entries(s)) {
-    if (k === "ref") out.$ref = `#/components/schemas/${v as string}`;
-    else if (k === "properties") out.properties = Object.fromEntries(Object.entries(v as Record<string, DefinitionSchema>).map(([p, ps]) => [p, toV3(ps)]));
-    else if (k === "items" || (k === "additionalProperties" && typeof v === "object")) out[k] = toV3(v as DefinitionSchema);
-    else out[k] = v;
-  }
-  return out;
-}
+export const OPENAPI_INFO = { title: "Kubernetes", version: "v1.32.4-kitbash" };
 
-function refsOf(s: unknown, into: Set<string>): void {
-  if (!s || typeof s !== "object") return;
-  if (Array.isArray(s)) return s.forEach((x) => refsOf(x, into));
-  for (const [k, v] of Object.entries(s)) {
-    if (k === "ref" && typeof v === "string" && !into.has(v)) {
-      into.add(v);
-      refsOf(definition(v), into);
-    } else refsOf(v, into);
-  }
-}
+const v3Param = (p: OpParam) => ({ name: p.name, in: p.in, ...(p.required ? { required: true } : {}), schema: { type: p.type, uniqueItems: true } });
+const v3Schema = (ref: string | undefined) => (ref ? { $ref: `#/components/schemas/${ref}` } : { type: "object" });
 
-const PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
-
-const param = (name: string, type = "string") => ({ name, in: "query", schema: { type, uniqueItems: true } });
-
-/** The operations kubectl reads: above all PATCH with the GVK and fieldValidation, which turns on server-side validation. */
-function pathsFor(r: ServedResource): Json {
-  const gvk = { group: r.group, version: r.version, kind: r.kind };
-  const ref = r.definition ? { $ref: `#/components/schemas/${r.definition}` } : { type: "object" };
-  const base = `/${r.group ? `apis/${r.group}` : "api"}/${r.version}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.plural}`;
-  const pathParams = [...(r.namespaced ? [{ name: "namespace", in: "path", required: true, schema: { type: "string" } }] : [])];
-  const ok = { "200": { description: "OK", content: { "application/json": { schema: ref } } } };
-  const op = (action: string, extra: Json = {}) => ({ "x-kubernetes-action": action, "x-kubernetes-group-version-kind": gvk, responses: ok, ...extra });
-  const write = [param("dryRun"), param("fieldManager"), param("fieldValidation")];
-  const item: Json = {
-    parameters: [...pathParams, { name: "name", in: "path", required: true, schema: { type: "string" } }],
-    get: op("get"),
-    put: op("put", { parameters: write, requestBody: { content: { "application/json": { schema: ref } } } }),
-    patch: op("patch", { parameters: [...write, param("force", "boolean")], requestBody: { content: Object.fromEntries(PATCH_TYPES.map((t) => [t, { schema: { type: "object" } }])) } }),
-    delete: op("delete", { parameters: [param("dryRun"), param("gracePeriodSeconds", "integer"), param("propagationPolicy")] }),
+function v3Operation(o: Operation): Json {
+  return {
+    operationId: o.operationId,
+    "x-kubernetes-action": o.action,
+    "x-kubernetes-group-version-kind": o.gvk,
+    ...(o.params.length ? { parameters: o.params.map(v3Param) } : {}),
+    ...(o.body && o.method !== "delete" ? { requestBody: { content: Object.fromEntries((o.method === "patch" ? o.consumes : ["application/json"]).map((t) => [t, { schema: v3Schema(o.body!.ref) }])) } } : {}),
+    responses: Object.fromEntries(o.responses.map((r) => [r.code, { description: r.description, ...(r.ref ? { content: { "application/json": { schema: v3Schema(r.ref) } } } : {}) }])),
   };
-  const collection: Json = { parameters: pathParams, get: op("list"), post: op("post", { parameters: write, requestBody: { content: { "application/json": { schema: ref } } } }) };
-  return { [base]: collection, [`${base}/{name}`]: item };
+}
+
+function v3Paths(entries: PathEntry[]): Json {
+  return Object.fromEntries(entries.map((e) => [e.path, { ...(e.params.length ? { parameters: e.params.map(v3Param) } : {}), ...Object.fromEntries(e.ops.map((o) => [o.method, v3Operation(o)])) }]));
+}
+
+const hashOf = (text: string | Buffer) => createHash("sha512").update(text).digest("hex").toUpperCase();
+
+/** The Swagger 2.0 document in each form it is served in, with the ETag they share (as upstream's). */
+export interface SwaggerForms {
+  etag: string;
+  json: Buffer;
+  proto: Buffer;
+  gzip: { json: Buffer; proto: Buffer };
 }
 
 /**
- * /openapi/v3: an index of group-versions pointing at hash-stamped documents, each
- * with the paths and component schemas of its resources (upstream's layout).
+ * The OpenAPI documents: /openapi/v3 (an index of group-versions pointing at
+ * hash-stamped documents, upstream's layout) and /openapi/v2 (one Swagger 2.0 document
+ * of everything served). Both are built on first request and rebuilt after CRDs change.
  */
-export class OpenApiV3 {
+export class OpenApi {
   private docs = new Map<string, { text: string; hash: string }>();
+  private swagger: SwaggerForms | undefined;
 
   constructor(private readonly catalog: ResourceCatalog) {
-    catalog.onChange(() => this.docs.clear());
+    catalog.onChange(() => {
+      this.docs.clear();
+      this.swagger = undefined;
+    });
   }
 
   private key(group: string, version: string): string {
@@ -89,27 +78,23 @@ export class OpenApiV3 {
     const version = m[1] ?? m[3]!;
     const resources = this.catalog.inGroupVersion(group, version);
     if (!resources.length) return undefined;
-    const names = new Set<string>();
     const schemas: Json = {};
-    for (const r of resources) {
-      if (r.definition) {
-        names.add(r.definition);
-        refsOf(definition(r.definition), names);
-      } else if (r.crd?.schema) {
-        // CRD kinds carry their own structural schema, marked with their GVK.
-        const name = `${r.group.split(".").reverse().join(".")}.${r.version}.${r.kind}`;
-        schemas[name] = { ...r.crd.schema, "x-kubernetes-group-version-kind": [{ group: r.group, version: r.version, kind: r.kind }] };
-      }
-    }
-    for (const n of [...names].sort()) schemas[n] = toV3(definition(n));
-    const paths = Object.assign({}, ...resources.map(pathsFor));
-    const doc = { openapi: "3.0.0", info: { title: "Kubernetes", version: "v1.32.4-kitbash" }, paths, components: { schemas } };
+    for (const [name, d] of definitionsFor(resources)) schemas[name] = toOpenApi(d, "#/components/schemas/");
+    const paths = v3Paths(resources.flatMap(pathsOf).sort((a, b) => a.path.localeCompare(b.path)));
+    const doc = { openapi: "3.0.0", info: OPENAPI_INFO, paths, components: { schemas } };
     const text = JSON.stringify(doc);
-    const hash = createHash("sha512").update(text).digest("hex").slice(0, 128).toUpperCase();
-    const entry = { text, hash };
+    const entry = { text, hash: hashOf(text).slice(0, 128) };
     this.docs.set(key, entry);
     return entry;
   }
+
+  /** /openapi/v2 as JSON and as gnostic protobuf, gzipped too, built once per catalog state. */
+  v2(): SwaggerForms {
+    if (this.swagger) return this.swagger;
+    const doc = swaggerDocument(this.catalog.all(), OPENAPI_INFO);
+    const json = Buffer.from(JSON.stringify(doc));
+    const proto = encodeSwaggerProto(doc);
+    this.swagger = { etag: hashOf(json), json, proto, gzip: { json: gzipSync(json), proto: gzipSync(proto) } };
+    return this.swagger;
+  }
 }
-
-

@@ -1,4 +1,4 @@
-import { badRequest, invalid, unsupportedMediaType } from "../../api/status.js";
+import { badRequest, unprocessable, unsupportedMediaType } from "../../api/status.js";
 import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
 import { applyJsonPatch } from "../../api/json-patch.js";
@@ -21,7 +21,7 @@ export function applyPatch(type: string, current: KubeObj, patch: unknown, res: 
         return applyJsonPatch(current, patch) as KubeObj;
       } catch (err) {
         if (err instanceof Error && err.name === "JsonPatchError") {
-          throw invalid({ group: res?.group ?? "", kind: res?.kind ?? "" }, current.metadata?.name ?? "", [{ reason: "FieldValueInvalid", message: err.message, field: "" }]);
+          throw unprocessable(err.message);
         }
         throw err;
       }

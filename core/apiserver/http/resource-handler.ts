@@ -12,17 +12,21 @@ import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { scaleOf, withScale } from "../registry/scale.js";
 import type { SubresourceHandlers } from "../registry/subresources.js";
+import type { ReviewHandlers } from "../registry/reviews.js";
 import { checkTypes } from "../registry/type-check.js";
-import { toTable, wantsTable, type IncludeObject } from "./table.js";
+import { dropOmittedEmpty } from "../registry/omit-empty.js";
+import { scaleTable, toTable, wantsTable, type IncludeObject } from "./table.js";
 
 /**
  * Wrong types are 400 as Go's decoder answers; unknown fields follow fieldValidation:
  * Strict rejects, Warn (the default) answers with Warning headers, Ignore drops them.
+ * What Go's encoder would leave out (empty omitempty fields) is left out.
  */
 function checkBody(served: ServedResource, body: KubeObj, query: URLSearchParams, warnings: string[]): void {
   if (!served.definition) return;
   const { typeErrors, unknownFields } = checkTypes(body, served.definition);
   if (typeErrors.length) throw badRequest(`${served.kind} in version "${served.version}" cannot be handled as a ${served.kind}: ${typeErrors[0]!.message}`);
+  dropOmittedEmpty(body, served.definition);
   if (!unknownFields.length) return;
   const mode = query.get("fieldValidation") ?? "Warn";
   if (mode === "Strict") throw badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(", ")}`);
@@ -34,6 +38,7 @@ export interface HandlerContext {
   maxBodyBytes: number;
   minRequestTimeoutSeconds: number;
   subresources: SubresourceHandlers;
+  reviews: ReviewHandlers;
 }
 
 /** Answers one resource request whose identity is known and authorized. */
@@ -65,7 +70,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
   switch (info.verb) {
     case "get": {
-      const obj = await store.get(namespace, info.name!);
+      const obj = await store.read(namespace, info.name!);
       return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
     }
     case "list": {
@@ -93,6 +98,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
       const body = await objectBody(req, ctx);
       checkBody(served, body, query, warnings);
+      const review = ctx.reviews.get(`${served.group}/${served.plural}`);
+      if (review) return sendJson(res, 201, await review({ served, body, user, namespace }), warnings);
       const created = await store.create(namespace, body, opts);
       return sendJson(res, 201, created, warnings);
     }
@@ -163,24 +170,41 @@ async function handleSubresource(
     throw notFound({ group: served.group, resource: `${served.plural}/${sub}` }, name, "the server could not find the requested resource");
   }
   const gr = { group: served.group, resource: `${served.plural}/${sub}` };
+  // kubectl get --subresource=status|scale asks for a Table too.
+  const table = wantsTable(req.headers.accept);
+  const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
   if (sub === "status") {
-    if (info.verb === "get") return sendJson(res, 200, await store.get(namespace, name));
+    if (info.verb === "get") {
+      const obj = await store.get(namespace, name);
+      return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
+    }
+    // Status bodies are read as the main resource's are: types checked, what Go drops dropped.
+    const warnings: string[] = [];
     if (info.verb === "update") {
       const body = await objectBody(req, ctx);
       if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      checkBody(served, body, query, warnings);
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, () => body);
-      return sendJson(res, 200, obj);
+      return sendJson(res, 200, obj, warnings);
     }
     if (info.verb === "patch") {
       const type = mediaType(req);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
-      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => applyPatch(type, current, patch, served));
-      return sendJson(res, 200, obj);
+      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => {
+        const next = applyPatch(type, current, patch, served);
+        warnings.length = 0;
+        checkBody(served, next, query, warnings);
+        return next;
+      });
+      return sendJson(res, 200, obj, warnings);
     }
     throw methodNotSupported(gr, info.verb);
   }
   if (sub === "scale") {
-    if (info.verb === "get") return sendJson(res, 200, scaleOf(served, await store.get(namespace, name)));
+    if (info.verb === "get") {
+      const scale = scaleOf(served, await store.get(namespace, name));
+      return sendJson(res, 200, table ? scaleTable(scale, include) : scale);
+    }
     if (info.verb === "update" || info.verb === "patch") {
       const type = mediaType(req);
       const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
@@ -197,7 +221,7 @@ async function handleSubresource(
   }
   const handler = ctx.subresources.get(`${served.group}/${served.plural}/${sub}`);
   if (!handler) throw methodNotSupported(gr, info.verb);
-  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx) });
+  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx), decoded: async () => decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req)) });
 }
 
 async function objectBody(req: IncomingMessage, ctx: HandlerContext): Promise<KubeObj> {

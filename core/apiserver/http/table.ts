@@ -1,59 +1,46 @@
 import type { KubeObj } from "../registry/strategy.js";
 import type { ServedResource } from "../registry/served-resource.js";
+import { eventFromEventsV1, hpaV1ToV2 } from "../conversion/index.js";
+import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
+import { OTHER_PRINTERS } from "./table-other-kinds.js";
+import { crdColumns } from "./table-crd.js";
+import { podColumns } from "./table-pods.js";
 
-interface Column {
-  name: string;
-  type: "string" | "integer" | "number" | "boolean" | "date";
-  format?: string;
-  priority?: number;
-  cell(o: KubeObj, now: number): unknown;
+/** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
+function endpointAddresses(e: KubeObj): string[] {
+  return (e.subsets ?? []).flatMap((s: any) => {
+    const ips = (s.addresses ?? []).map((a: any) => a.ip);
+    if (!s.ports?.length) return ips;
+    return s.ports.flatMap((p: any) => ips.map((ip: string) => hostPort(ip, p.port)));
+  });
 }
 
-/** Upstream's HumanDuration, the AGE column's form. */
-export function humanDuration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < -1) return "<invalid>";
-  if (s < 0) return "0s";
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return s % 60 === 0 ? `${m}m` : `${m}m${s % 60}s`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
-  if (h < 48) return `${h}h`;
-  if (h < 24 * 8) return h % 24 === 0 ? `${Math.floor(h / 24)}d` : `${Math.floor(h / 24)}d${h % 24}h`;
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24)}d`;
-  const y = Math.floor(h / 24 / 365);
-  if (y < 8) return `${y}y${Math.floor((h / 24) % 365)}d`;
-  return `${y}y`;
+/** LAST SEEN and FIRST SEEN: a series' last observation, else lastTimestamp, else the first; the first from firstTimestamp or eventTime. */
+function eventTimes(e: KubeObj, now: number): { first: string; last: string } {
+  const since = (t: string | undefined) => (t ? humanDuration(now - Date.parse(t)) : "<unknown>");
+  const first = since(e.firstTimestamp ?? e.eventTime);
+  const last = e.series?.lastObservedTime ? since(e.series.lastObservedTime) : e.lastTimestamp ? since(e.lastTimestamp) : first;
+  return { first, last };
 }
 
-const name: Column = { name: "Name", type: "string", format: "name", cell: (o) => o.metadata.name };
-const age: Column = {
-  name: "Age",
-  type: "string",
-  cell: (o, now) => (o.metadata.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : "<unknown>"),
-};
-const col = (n: string, cell: Column["cell"], extra: Partial<Column> = {}): Column => ({ name: n, type: "string", cell, ...extra });
-const none = (v: unknown) => (v === undefined || v === null || v === "" ? "<none>" : v);
-const selector = (sel: any) =>
-  sel?.matchLabels || sel?.matchExpressions
-    ? Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>"
-    : sel
-      ? Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",")
-      : "<none>";
+/** SOURCE: the component (or reporting controller), then the host (or reporting instance). */
+function eventSource(e: KubeObj): string {
+  const component = e.source?.component || e.reportingComponent || "";
+  const instance = e.source?.host || e.reportingInstance || "";
+  return component && instance ? `${component}, ${instance}` : component;
+}
 
-function podStatus(p: KubeObj): string {
-  if (p.metadata.deletionTimestamp) return "Terminating";
-  const st = p.status ?? {};
-  if (st.reason) return st.reason;
-  for (const c of st.containerStatuses ?? []) {
-    if (c.state?.waiting?.reason) return c.state.waiting.reason;
-    if (c.state?.terminated?.reason && st.phase !== "Succeeded") return c.state.terminated.reason;
+/** Upstream's node roles: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted. */
+function nodeRoles(n: KubeObj): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries<string>(n.metadata.labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/") && k.length > 24) roles.add(k.slice(24));
+    else if (k === "kubernetes.io/role" && v) roles.add(v);
   }
-  if (!p.spec?.nodeName && st.phase === "Pending") return "Pending";
-  return st.phase ?? "Pending";
+  return [...roles].sort().join(",") || "<none>";
 }
+
+const nodeAddress = (n: KubeObj, type: string) => none((n.status?.addresses ?? []).find((a: any) => a.type === type)?.address);
 
 const ports = (s: KubeObj) => (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
 const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
@@ -61,19 +48,9 @@ const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MO
 const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
 const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
 
-/** Upstream's printer columns for the main kinds; NAME and AGE for the rest. */
+/** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
-  "/pods": [
-    name,
-    col("Ready", (p) => `${(p.status?.containerStatuses ?? []).filter((c: any) => c.ready).length}/${(p.spec?.containers ?? []).length}`),
-    col("Status", podStatus),
-    col("Restarts", (p) => String((p.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)), { type: "string" }),
-    age,
-    col("IP", (p) => none(p.status?.podIP), { priority: 1 }),
-    col("Node", (p) => none(p.spec?.nodeName), { priority: 1 }),
-    col("Nominated Node", (p) => none(p.status?.nominatedNodeName), { priority: 1 }),
-    col("Readiness Gates", (p) => (p.spec?.readinessGates?.length ? `0/${p.spec.readinessGates.length}` : "<none>"), { priority: 1 }),
-  ],
+  "/pods": podColumns,
   "/namespaces": [name, col("Status", (n) => n.status?.phase ?? "Active"), age],
   "/configmaps": [name, col("Data", (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: "integer" }), age],
   "/secrets": [name, col("Type", (s) => s.type ?? "Opaque"), col("Data", (s) => Object.keys(s.data ?? {}).length, { type: "integer" }), age],
@@ -87,28 +64,38 @@ const PRINTERS: Record<string, Column[]> = {
     age,
     col("Selector", (s) => selector(s.spec?.selector), { priority: 1 }),
   ],
-  "/endpoints": [name, col("Endpoints", (e) => (e.subsets ?? []).flatMap((s: any) => (s.addresses ?? []).flatMap((a: any) => (s.ports ?? [{}]).map((p: any) => (p.port ? `${a.ip}:${p.port}` : a.ip)))).join(",") || "<none>"), age],
+  "/endpoints": [name, col("Endpoints", (e) => firstThree(endpointAddresses(e), "<none>")), age],
   "/nodes": [
     name,
     col("Status", (n) => {
+      // Unknown until a kubelet reports readiness, as upstream prints it.
       const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
-      const s = ready?.status === "True" ? "Ready" : "NotReady";
+      const s = !ready ? "Unknown" : ready.status === "True" ? "Ready" : "NotReady";
       return n.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
     }),
-    col("Roles", (n) => Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith("node-role.kubernetes.io/")).map((k) => k.slice(24)).join(",") || "<none>"),
+    col("Roles", nodeRoles),
     age,
     col("Version", (n) => n.status?.nodeInfo?.kubeletVersion ?? ""),
-    col("Internal-IP", (n) => none((n.status?.addresses ?? []).find((a: any) => a.type === "InternalIP")?.address), { priority: 1 }),
-    col("OS-Image", (n) => n.status?.nodeInfo?.osImage ?? "", { priority: 1 }),
-    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion ?? "", { priority: 1 }),
-    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? "", { priority: 1 }),
+    col("Internal-IP", (n) => nodeAddress(n, "InternalIP"), { priority: 1 }),
+    col("External-IP", (n) => nodeAddress(n, "ExternalIP"), { priority: 1 }),
+    col("OS-Image", (n) => n.status?.nodeInfo?.osImage || "<unknown>", { priority: 1 }),
+    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion || "<unknown>", { priority: 1 }),
+    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion || "<unknown>", { priority: 1 }),
   ],
   "/events": [
-    col("Last Seen", (e, now) => humanDuration(now - Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp))),
+    col("Last Seen", (e, now) => eventTimes(e, now).last),
     col("Type", (e) => e.type ?? ""),
     col("Reason", (e) => e.reason ?? ""),
-    col("Object", (e) => `${String(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`),
+    col("Object", (e) => {
+      const kind = String(e.involvedObject?.kind ?? "").toLowerCase();
+      return e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+    }),
+    col("Subobject", (e) => e.involvedObject?.fieldPath ?? "", { priority: 1 }),
+    col("Source", eventSource, { priority: 1 }),
     col("Message", (e) => String(e.message ?? "").trim()),
+    col("First Seen", (e, now) => eventTimes(e, now).first, { priority: 1 }),
+    col("Count", (e) => e.series?.count ?? (e.count || 1), { type: "integer", priority: 1 }),
+    col("Name", (e) => e.metadata.name, { priority: 1 }),
   ],
   "/persistentvolumes": [
     name,
@@ -118,9 +105,10 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (p) => p.status?.phase ?? "Pending"),
     col("Claim", (p) => (p.spec?.claimRef ? `${p.spec.claimRef.namespace}/${p.spec.claimRef.name}` : "")),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     col("Reason", (p) => p.status?.reason ?? ""),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "/persistentvolumeclaims": [
     name,
@@ -129,8 +117,9 @@ const PRINTERS: Record<string, Column[]> = {
     col("Capacity", (p) => p.status?.capacity?.storage ?? ""),
     col("Access Modes", (p) => accessModes(p.status?.accessModes)),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "apps/deployments": [
     name,
@@ -162,22 +151,99 @@ const PRINTERS: Record<string, Column[]> = {
     col("Available", (d) => d.status?.numberAvailable ?? 0, { type: "integer" }),
     col("Node Selector", (d) => selector(d.spec?.template?.spec?.nodeSelector)),
     age,
+    col("Containers", (d) => containers(d.spec), { priority: 1 }),
+    col("Images", (d) => images(d.spec), { priority: 1 }),
+    col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
+  ],
+  "/replicationcontrollers": [
+    name,
+    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
+    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
+    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
+    age,
+    col("Containers", (r) => containers(r.spec), { priority: 1 }),
+    col("Images", (r) => images(r.spec), { priority: 1 }),
+    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
+  ],
+  "/podtemplates": [
+    name,
+    col("Containers", (t) => containers({ template: t.template })),
+    col("Images", (t) => images({ template: t.template })),
+    col("Pod Labels", (t) => selector(t.template?.metadata?.labels)),
   ],
   "batch/jobs": [
     name,
     col("Status", (j) => {
       const conds = j.status?.conditions ?? [];
       const has = (t: string) => conds.some((c: any) => c.type === t && c.status === "True");
-      return has("Complete") ? "Complete" : has("Failed") ? "Failed" : has("Suspended") ? "Suspended" : "Running";
+      if (has("Complete")) return "Complete";
+      if (has("Failed")) return "Failed";
+      if (j.metadata.deletionTimestamp) return "Terminating";
+      return ["Suspended", "FailureTarget", "SuccessCriteriaMet"].find(has) ?? "Running";
     }),
-    col("Completions", (j) => `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`),
+    col("Completions", (j) => {
+      const done = j.status?.succeeded ?? 0;
+      if (j.spec?.completions !== undefined) return `${done}/${j.spec.completions}`;
+      return (j.spec?.parallelism ?? 0) > 1 ? `${done}/1 of ${j.spec.parallelism}` : `${done}/1`;
+    }),
     col("Duration", (j, now) => (j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : now) - Date.parse(j.status.startTime)) : "")),
     age,
     col("Containers", (j) => containers(j.spec), { priority: 1 }),
     col("Images", (j) => images(j.spec), { priority: 1 }),
+    col("Selector", (j) => selector(j.spec?.selector), { priority: 1 }),
   ],
-  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => String(c.spec?.suspend ?? false)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age, col("Containers", (c) => containers(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Images", (c) => images(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Selector", (c) => selector(c.spec?.jobTemplate?.spec?.selector), { priority: 1 })],
 };
+
+/** Columns computed on another version's view of the object, as upstream prints from its internal version. */
+const viewed = (cols: Column[], view: (o: KubeObj) => KubeObj): Column[] => {
+  const views = new WeakMap<KubeObj, KubeObj>();
+  const once = (o: KubeObj) => views.get(o) ?? views.set(o, view(o)).get(o)!;
+  return cols.map((c) => ({ ...c, cell: (o, now) => c.cell(once(o), now) }));
+};
+
+/** Upstream's TARGETS cell: "current/target" per metric, two at most. */
+function hpaTargets(specs: any[] = [], statuses: any[] = []): string {
+  if (!specs.length) return "<none>";
+  const cur = (v: unknown) => (v === undefined || v === null ? "<unknown>" : String(v));
+  const pct = (v: unknown) => (v === undefined || v === null ? "<unknown>" : `${v}%`);
+  const list = specs.map((m, i) => {
+    const st = statuses[i];
+    switch (m.type) {
+      case "External":
+      case "Object": {
+        const key = m.type === "External" ? "external" : "object";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${cur(st?.[key]?.current?.averageValue)}/${t.averageValue} (avg)`;
+        return `${cur(st?.[key]?.current?.value)}/${t.value}`;
+      }
+      case "Pods":
+        return `${cur(st?.pods?.current?.averageValue)}/${m.pods?.target?.averageValue}`;
+      case "Resource":
+      case "ContainerResource": {
+        const key = m.type === "Resource" ? "resource" : "containerResource";
+        const t = m[key]?.target ?? {};
+        if (t.averageValue !== undefined) return `${m[key]?.name}: ${cur(st?.[key]?.current?.averageValue)}/${t.averageValue}`;
+        return `${m[key]?.name}: ${pct(st?.[key]?.current?.averageUtilization)}/${t.averageUtilization === undefined ? "<auto>" : `${t.averageUtilization}%`}`;
+      }
+      default:
+        return "<unknown type>";
+    }
+  });
+  return list.length > 2 ? `${list.slice(0, 2).join(", ")} + ${list.length - 2} more...` : list.join(", ");
+}
+
+const hpaColumns: Column[] = [
+  name,
+  col("Reference", (h) => `${h.spec?.scaleTargetRef?.kind ?? ""}/${h.spec?.scaleTargetRef?.name ?? ""}`),
+  col("Targets", (h) => hpaTargets(h.spec?.metrics, h.status?.currentMetrics)),
+  col("MinPods", (h) => (h.spec?.minReplicas === undefined ? "<unset>" : String(h.spec.minReplicas))),
+  col("MaxPods", (h) => h.spec?.maxReplicas ?? 0, { type: "integer" }),
+  col("Replicas", (h) => h.status?.currentReplicas ?? 0, { type: "integer" }),
+  age,
+];
+PRINTERS["autoscaling/horizontalpodautoscalers"] = viewed(hpaColumns, (h) => (h.apiVersion === "autoscaling/v1" ? hpaV1ToV2(h) : h));
+PRINTERS["events.k8s.io/events"] = viewed(PRINTERS["/events"]!, eventFromEventsV1);
 
 const DEFAULT: Column[] = [name, { name: "Created At", type: "date", cell: (o) => o.metadata.creationTimestamp }];
 
@@ -190,14 +256,27 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 function columnsFor(res: ServedResource): Column[] {
-  return PRINTERS[`${res.group}/${res.plural}`] ?? DEFAULT;
+  if (res.crd) return crdColumns(res);
+  const key = `${res.group}/${res.plural}`;
+  return PRINTERS[key] ?? OTHER_PRINTERS[key] ?? DEFAULT;
 }
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
+/** The scale subresource's columns, as upstream prints autoscaling/v1 Scale. */
+const SCALE: Column[] = [name, col("Desired", (s) => s.spec?.replicas ?? 0, { type: "integer" }), col("Available", (s) => s.status?.replicas ?? 0, { type: "integer" })];
+
+/** A Scale as a one-row Table (`kubectl get --subresource=scale`). */
+export function scaleTable(scale: KubeObj, include: IncludeObject): Record<string, unknown> {
+  return tableOf(SCALE, [scale], { resourceVersion: scale.metadata.resourceVersion }, include, true);
+}
+
 /** Upstream's server-side printing: column definitions and one row per object. */
 export function toTable(res: ServedResource, items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns = true): Record<string, unknown> {
-  const cols = columnsFor(res);
+  return tableOf(columnsFor(res), items, meta, include, withColumns);
+}
+
+function tableOf(cols: Column[], items: KubeObj[], meta: Record<string, unknown>, include: IncludeObject, withColumns: boolean): Record<string, unknown> {
   const now = Date.now();
   return {
     kind: "Table",

@@ -13,7 +13,7 @@ export interface WatchQuery {
 }
 
 /**
- * Streams watch events as newline-delimited JSON over a chunked response, flushing
+ * Streams watch events as newline-delimited JSON over a streamed response, flushing
  * each event; a 410 for a compacted revision is an ERROR event, then the end.
  */
 export function serveWatch(
@@ -23,9 +23,9 @@ export function serveWatch(
   namespace: string | undefined,
   q: WatchQuery,
   defaultTimeoutSeconds: number,
-  encodeObject: (obj: Record<string, any>) => unknown = (o) => o,
+  encodeObject?: (obj: Record<string, any>) => unknown,
 ): void {
-  const filter = store.filter(namespace, q);
+  const filter = store.storedFilter(namespace, q);
   let from: number | undefined;
   if (q.resourceVersion && q.resourceVersion !== "0") {
     from = Number(q.resourceVersion);
@@ -33,13 +33,16 @@ export function serveWatch(
   }
   if (q.sendInitialEvents && from !== undefined) from = undefined;
 
-  res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+  // No Content-Length: HTTP/1.1 then frames it chunked, HTTP/2 as DATA frames (where Transfer-Encoding is forbidden).
+  res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
   res.flushHeaders?.();
   let closed = false;
   const write = (type: string, object: unknown) => {
     if (closed) return;
     res.write(JSON.stringify({ type, object }) + "\n");
   };
+  const apiVersion = apiVersionOf(store.res);
+  const kind = store.res.kind;
   const bookmark = (rv: number, extra?: Record<string, string>) =>
     write("BOOKMARK", {
       kind: store.res.kind,
@@ -51,7 +54,13 @@ export function serveWatch(
     from,
     filter,
     {
-      onEvent: (type, object) => write(type, encodeObject(store.withTypeMeta(structuredClone(object)))),
+      onEvent: (type, object) => {
+        if (closed) return;
+        if (encodeObject) write(type, encodeObject(store.view(object)));
+        // Converted resources differ per served version, so their lines are not shared.
+        else if (store.converts) write(type, store.view(object));
+        else res.write(eventLine(type, object, apiVersion, kind));
+      },
       onBookmark: (rv) => q.allowWatchBookmarks && bookmark(rv),
       onError: (err) => {
         const status =
@@ -77,4 +86,23 @@ export function serveWatch(
   }
   req.on("close", finish);
   res.on("close", finish);
+}
+
+/** Encoded events by the cached object they carry: every watcher of an event sends the same bytes. */
+const lines = new WeakMap<object, Map<string, string>>();
+
+/**
+ * One event as a JSON line, encoded once however many watches send it. Cached objects
+ * are immutable, so the object itself keys its encodings (by event type and served apiVersion).
+ */
+function eventLine(type: string, object: Record<string, any>, apiVersion: string, kind: string): string {
+  let byType = lines.get(object);
+  if (!byType) lines.set(object, (byType = new Map()));
+  const key = `${type} ${apiVersion}`;
+  let line = byType.get(key);
+  if (line === undefined) {
+    line = JSON.stringify({ type, object: { ...object, apiVersion, kind } }) + "\n";
+    byType.set(key, line);
+  }
+  return line;
 }

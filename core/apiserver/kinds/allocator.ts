@@ -81,13 +81,15 @@ export function serviceIPAllocator(storage: Storage, cidr: string): RangeAllocat
   return Object.assign(alloc, { first: ipToString(base + 1) });
 }
 
-export function nodePortAllocator(storage: Storage, range: string): RangeAllocator {
+/** Node ports from a `lo-hi` range; `range` is kept for the messages that name it. */
+export function nodePortAllocator(storage: Storage, range: string): RangeAllocator & { range: string } {
   const [lo, hi] = range.split("-").map(Number) as [number, number];
-  return new RangeAllocator(
+  const allocator = new RangeAllocator(
     storage,
     "/registry/ranges/servicenodeports/",
     hi - lo + 1,
     (o) => String(lo + o),
     (p) => (/^\d+$/.test(p) ? Number(p) - lo : undefined),
   );
+  return Object.assign(allocator, { range });
 }

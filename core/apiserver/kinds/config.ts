@@ -1,4 +1,4 @@
-import { fieldInvalid, fieldForbidden } from "../../api/status.js";
+import { fieldForbidden, fieldInvalid, fieldRequired } from "../../api/status.js";
 import type { FieldCause } from "../../api/status.js";
 import type { KubeObj, Strategy } from "../registry/strategy.js";
 
@@ -47,7 +47,37 @@ function validateSecret(obj: KubeObj): FieldCause[] {
   if (obj.type === "kubernetes.io/service-account-token" && !obj.metadata.annotations?.["kubernetes.io/service-account.name"]) {
     causes.push({ reason: "FieldValueRequired", field: "metadata.annotations[kubernetes.io/service-account.name]", message: "Required value" });
   }
-  return causes;
+  return [...causes, ...typedKeys(obj)];
+}
+
+/** The keys each built-in secret type must carry, as upstream's ValidateSecret checks them. */
+function typedKeys(obj: KubeObj): FieldCause[] {
+  const data: Record<string, string> = obj.data ?? {};
+  const has = (k: string) => k in data;
+  const required = (k: string) => fieldRequired(`data[${k}]`);
+  const json = (k: string): FieldCause[] => {
+    if (!has(k)) return [required(k)];
+    try {
+      JSON.parse(Buffer.from(data[k]!, "base64").toString("utf8"));
+      return [];
+    } catch (err) {
+      return [fieldInvalid(`data[${k}]`, "<secret contents redacted>", (err as Error).message)];
+    }
+  };
+  switch (obj.type) {
+    case "kubernetes.io/dockercfg":
+      return json(".dockercfg");
+    case "kubernetes.io/dockerconfigjson":
+      return json(".dockerconfigjson");
+    case "kubernetes.io/basic-auth":
+      return has("username") || has("password") ? [] : [required("username"), required("password")];
+    case "kubernetes.io/ssh-auth":
+      return data["ssh-privatekey"] ? [] : [required("ssh-privatekey")];
+    case "kubernetes.io/tls":
+      return [...(has("tls.crt") ? [] : [required("tls.crt")]), ...(has("tls.key") ? [] : [required("tls.key")])];
+    default:
+      return [];
+  }
 }
 
 /** Secrets: stringData folds into data (write-only), type defaults to Opaque and never changes. */

@@ -19,6 +19,10 @@ function validateCrd(crd: KubeObj): FieldCause[] {
   const versions: any[] = spec.versions ?? [];
   if (!versions.length) causes.push(fieldRequired("spec.versions"));
   if (versions.filter((v) => v.storage).length !== 1) causes.push(fieldInvalid("spec.versions", versions.map((v) => v.name), "must have exactly one version marked as storage version"));
+  const strategy = spec.conversion?.strategy;
+  if (strategy !== undefined && strategy !== "None") {
+    causes.push(strategy === "Webhook" ? fieldInvalid("spec.conversion.strategy", strategy, "webhook conversion is not supported by this server; use None") : { reason: "FieldValueNotSupported", field: "spec.conversion.strategy", message: `Unsupported value: "${strategy}": supported values: "None", "Webhook"` });
+  }
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) causes.push(fieldRequired(`spec.versions[${i}].schema.openAPIV3Schema`));
   });
@@ -63,6 +67,9 @@ export const crdStrategy: Strategy = {
 export function servedFromCrd(crd: KubeObj): ServedResource[] {
   const spec = crd.spec;
   const names = spec.names;
+  // Conversion strategy None: one stored object per name, in the storage version, served in
+  // every served version with only apiVersion changed (Webhook conversion is not offered).
+  const storageVersion: string | undefined = (spec.versions ?? []).find((v: any) => v.storage)?.name;
   return (spec.versions ?? [])
     .filter((v: any) => v.served)
     .map((v: any) => {
@@ -84,9 +91,11 @@ export function servedFromCrd(crd: KubeObj): ServedResource[] {
         categories: names.categories ?? [],
         subresources,
         prefix: storagePrefix(spec.group, names.plural),
+        ...(storageVersion && storageVersion !== v.name ? { storedAs: { group: spec.group, version: storageVersion, kind: names.kind } } : {}),
         crd: {
           ...(schema ? { schema } : {}),
           ...(sub.scale ? { scale: sub.scale } : {}),
+          ...(v.additionalPrinterColumns?.length ? { printerColumns: v.additionalPrinterColumns } : {}),
           preserveUnknownFields: spec.preserveUnknownFields === true,
         },
       } satisfies ServedResource;

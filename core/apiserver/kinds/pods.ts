@@ -15,20 +15,27 @@ function defaultContainer(c: any): void {
   c.resources ??= {};
 }
 
-/** The Pod defaults upstream's defaulting applies, so stored pods read the same. */
+/** Upstream's pod spec defaults, for pods and for the templates of workloads alike. */
 export function defaultPodSpec(spec: any): void {
   spec.restartPolicy ??= "Always";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= "ClusterFirst";
   spec.schedulerName ??= "default-scheduler";
   spec.securityContext ??= {};
+  if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount;
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])]) defaultContainer(c);
+  spec.tolerations ??= undefined;
+  if (spec.tolerations === undefined) delete spec.tolerations;
+}
+
+/**
+ * What a pod gets that a workload's template does not: service links (defaulted on the
+ * Pod, not the PodSpec, upstream) and the priority that upstream's Priority admission sets.
+ */
+function defaultPodOnly(spec: any): void {
   spec.enableServiceLinks ??= true;
   spec.preemptionPolicy ??= "PreemptLowerPriority";
   spec.priority ??= 0;
-  if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount;
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) defaultContainer(c);
-  spec.tolerations ??= undefined;
-  if (spec.tolerations === undefined) delete spec.tolerations;
 }
 
 function qosClass(spec: any): string {
@@ -56,6 +63,13 @@ function validateContainers(list: any[], path: string, causes: FieldCause[]): vo
     else if (names.has(c.name)) causes.push({ reason: "FieldValueDuplicate", field: `${p}.name`, message: `Duplicate value: ${JSON.stringify(c.name)}` });
     names.add(c?.name);
     if (!c?.image) causes.push(fieldRequired(`${p}.image`));
+    (c?.ports ?? []).forEach((port: any, j: number) => {
+      for (const f of ["containerPort", "hostPort"]) {
+        const v = port?.[f];
+        if (f === "hostPort" && !v) continue; // 0 is unset: no host port
+        if (!Number.isInteger(v) || v < 1 || v > 65535) causes.push(fieldInvalid(`${p}.ports[${j}].${f}`, v ?? 0, "must be between 1 and 65535, inclusive"));
+      }
+    });
   });
 }
 
@@ -65,8 +79,20 @@ function validatePod(pod: KubeObj): FieldCause[] {
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) causes.push(fieldRequired("spec.containers"));
   else validateContainers(spec.containers, "spec.containers", causes);
   if (spec.initContainers) validateContainers(spec.initContainers, "spec.initContainers", causes);
+  if (spec.ephemeralContainers) validateContainers(spec.ephemeralContainers, "spec.ephemeralContainers", causes);
   if (!RESTART.includes(spec.restartPolicy)) causes.push(fieldNotSupported("spec.restartPolicy", spec.restartPolicy, RESTART));
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0) causes.push(fieldInvalid("spec.terminationGracePeriodSeconds", spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
+  return causes;
+}
+
+/** Ephemeral containers are added, never changed or removed; their names are the pod's to share. */
+function ephemeralChanges(now: any[], before: any[]): FieldCause[] {
+  const causes: FieldCause[] = [];
+  before.forEach((old, i) => {
+    const same = now.find((c) => c?.name === old.name);
+    if (!same) causes.push(fieldForbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers ${JSON.stringify(old.name)} may not be removed`));
+    else if (!isDeepStrictEqual(same, old)) causes.push(fieldForbidden(`spec.ephemeralContainers[${i}]`, `existing ephemeral containers ${JSON.stringify(old.name)} may not be changed`));
+  });
   return causes;
 }
 
@@ -90,19 +116,27 @@ export const podStrategy: Strategy = {
   prepareForCreate(pod) {
     pod.spec ??= {};
     defaultPodSpec(pod.spec);
+    defaultPodOnly(pod.spec);
     pod.status = { phase: "Pending", qosClass: qosClass(pod.spec) };
     if (pod.spec.schedulingGates?.length) pod.status.conditions = [{ type: "PodScheduled", status: "False", reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates", lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z") }];
   },
   prepareForUpdate(pod, old) {
     pod.spec ??= {};
     defaultPodSpec(pod.spec);
+    defaultPodOnly(pod.spec);
     if (pod.spec.nodeName === undefined && old.spec?.nodeName) pod.spec.nodeName = old.spec.nodeName;
   },
   validate: (pod) => validatePod(pod),
   validateUpdate(pod, old, ctx) {
     const causes = validatePod(pod);
-    // Binding sets spec.nodeName; nothing else may change it.
-    const view = (spec: any) => (ctx.subresource === "binding" ? { ...mutableView(spec), nodeName: undefined } : mutableView(spec));
+    // Binding sets spec.nodeName and /ephemeralcontainers adds debug containers; nothing else may change either.
+    const view = (spec: any) => {
+      const v = mutableView(spec);
+      if (ctx.subresource === "binding") v.nodeName = undefined;
+      if (ctx.subresource === "ephemeralcontainers") delete v.ephemeralContainers;
+      return v;
+    };
+    if (ctx.subresource === "ephemeralcontainers") causes.push(...ephemeralChanges(pod.spec?.ephemeralContainers ?? [], old.spec?.ephemeralContainers ?? []));
     if (!isDeepStrictEqual(view(pod.spec), view(old.spec))) {
       causes.push(fieldForbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
     }

@@ -52,7 +52,7 @@ function validate(svc: KubeObj): FieldCause[] {
  * from the node-port range, claimed in storage so nothing is handed out twice, and
  * released when the Service goes.
  */
-export function serviceStrategy(ips: RangeAllocator, ports: RangeAllocator): Strategy {
+export function serviceStrategy(ips: RangeAllocator, ports: RangeAllocator & { range: string }): Strategy {
   const owner = (svc: KubeObj) => `${svc.metadata.namespace}/${svc.metadata.name}`;
   return {
     nameRule: "label",
@@ -110,7 +110,11 @@ export function serviceStrategy(ips: RangeAllocator, ports: RangeAllocator): Str
         for (const [i, p] of (spec.ports ?? []).entries()) {
           if (p.nodePort && held.has(p.nodePort)) continue;
           if (p.nodePort) {
-            if (!ports.contains(String(p.nodePort)) || !(await ports.claim(String(p.nodePort), owner(svc)))) {
+            if (!ports.contains(String(p.nodePort))) {
+              await undo();
+              throw invalidService(svc, [fieldInvalid(`spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${ports.range}`)]);
+            }
+            if (!(await ports.claim(String(p.nodePort), owner(svc)))) {
               await undo();
               throw invalidService(svc, [fieldInvalid(`spec.ports[${i}].nodePort`, p.nodePort, "provided port is already allocated")]);
             }

@@ -1,5 +1,8 @@
-import { badRequest, conflict, fieldRequired, invalid, tooManyRequests } from "../../api/status.js";
+import { badRequest, conflict, fieldRequired, invalid, methodNotSupported, tooManyRequests } from "../../api/status.js";
 import { sendJson } from "../http/respond.js";
+import { mediaType } from "../http/body.js";
+import { applyPatch } from "../http/patch.js";
+import type { KubeObj } from "../registry/strategy.js";
 import type { SubresourceHandlers, SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
 import { selectorFromLabelSelector } from "../../api/labels.js";
@@ -64,10 +67,43 @@ async function finalizeNamespace(r: SubresourceRequest): Promise<void> {
   sendJson(r.res, 200, obj);
 }
 
+/** certificatesigningrequests/approval: the Approved or Denied condition, as `kubectl certificate approve` writes it. */
+async function approveCsr(r: SubresourceRequest): Promise<void> {
+  if (r.info.verb === "get") return sendJson(r.res, 200, await r.store.get(r.namespace, r.name));
+  if (r.info.verb !== "update") throw methodNotSupported({ group: r.served.group, resource: `${r.served.plural}/approval` }, r.info.verb);
+  const body = await r.body();
+  if (body.metadata?.name && body.metadata.name !== r.name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`);
+  const { obj } = await r.store.guaranteedUpdate(r.namespace, r.name, { ...r.opts, subresource: "approval" }, (current) => {
+    if (body.metadata?.resourceVersion && body.metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict({ group: r.served.group, resource: r.served.plural }, r.name);
+    }
+    return { ...current, status: body.status ?? {} };
+  });
+  sendJson(r.res, 200, obj);
+}
+
+/**
+ * pods/ephemeralcontainers: a PUT or any PATCH of the pod whose only effect may be on
+ * spec.ephemeralContainers (`kubectl debug`); the pod strategy refuses everything else.
+ */
+async function ephemeralContainers(r: SubresourceRequest): Promise<void> {
+  if (r.info.verb === "get") return sendJson(r.res, 200, await r.store.get(r.namespace, r.name));
+  if (r.info.verb !== "update" && r.info.verb !== "patch") throw methodNotSupported({ group: "", resource: "pods/ephemeralcontainers" }, r.info.verb);
+  const body = r.info.verb === "update" ? await r.body() : await r.decoded();
+  const type = mediaType(r.req);
+  const { obj } = await r.store.guaranteedUpdate(r.namespace, r.name, { ...r.opts, subresource: "ephemeralcontainers" }, (pod) => {
+    const desired = r.info.verb === "update" ? (body as KubeObj) : applyPatch(type, pod, body, r.served);
+    return { ...pod, spec: { ...pod.spec, ephemeralContainers: desired.spec?.ephemeralContainers ?? [] } };
+  });
+  sendJson(r.res, 200, obj);
+}
+
 export function subresourceHandlers(stores: Stores): SubresourceHandlers {
   return new Map([
     ["/pods/binding", bindPod],
     ["/pods/eviction", evictPod(stores)],
+    ["/pods/ephemeralcontainers", ephemeralContainers],
     ["/namespaces/finalize", finalizeNamespace],
+    ["certificates.k8s.io/certificatesigningrequests/approval", approveCsr],
   ]);
 }

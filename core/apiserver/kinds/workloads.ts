@@ -73,9 +73,19 @@ export const deploymentStrategy = workload((spec) => {
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
-  spec.strategy ??= { type: "RollingUpdate" };
-  if (spec.strategy.type === "RollingUpdate") spec.strategy.rollingUpdate = { maxUnavailable: "25%", maxSurge: "25%", ...(spec.strategy.rollingUpdate ?? {}) };
+  spec.strategy = rollingUpdateByDefault(spec.strategy, { maxUnavailable: "25%", maxSurge: "25%" });
 });
+
+/**
+ * An update strategy with no type is a rolling update with upstream's numbers. kubectl's
+ * protobuf bodies send an empty strategy message rather than none, so `{}` counts as unset.
+ */
+function rollingUpdateByDefault(strategy: Record<string, any> | undefined, rollingUpdate: Record<string, unknown>): Record<string, any> {
+  const out = { ...(strategy ?? {}) };
+  out.type ??= "RollingUpdate";
+  if (out.type === "RollingUpdate") out.rollingUpdate = { ...rollingUpdate, ...(out.rollingUpdate ?? {}) };
+  return out;
+}
 
 export const replicaSetStrategy = workload((spec) => {
   spec.replicas ??= 1;
@@ -85,13 +95,13 @@ export const statefulSetStrategy = workload((spec) => {
   spec.replicas ??= 1;
   spec.podManagementPolicy ??= "OrderedReady";
   spec.revisionHistoryLimit ??= 10;
-  spec.updateStrategy ??= { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
+  spec.updateStrategy = rollingUpdateByDefault(spec.updateStrategy, { partition: 0 });
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: "Retain", whenScaled: "Retain" };
 });
 
 export const daemonSetStrategy = workload((spec) => {
   spec.revisionHistoryLimit ??= 10;
-  spec.updateStrategy ??= { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+  spec.updateStrategy = rollingUpdateByDefault(spec.updateStrategy, { maxUnavailable: 1, maxSurge: 0 });
 });
 
 /** ReplicationControllers default their selector from the template's labels. */

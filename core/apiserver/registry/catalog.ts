@@ -1,4 +1,5 @@
 import { resources as builtinResources } from "../../api/schema/kubernetes-schemas.js";
+import { builtinConversions } from "../conversion/index.js";
 import { storagePrefix, type ServedResource } from "./served-resource.js";
 
 /**
@@ -11,7 +12,10 @@ export class ResourceCatalog {
   private readonly listeners: (() => void)[] = [];
 
   constructor() {
+    const conversions = builtinConversions();
     for (const r of builtinResources()) {
+      // Every version of a converted resource reads and writes the objects of its storage form.
+      const stored = conversions.storageOf(r.group, r.plural);
       const served: ServedResource = {
         group: r.group,
         version: r.version,
@@ -25,18 +29,10 @@ export class ResourceCatalog {
         categories: [...(r.categories ?? [])],
         subresources: (r.subresources ?? []).map((s) => ({ name: s.name, group: s.group, version: s.version, kind: s.kind, verbs: [...s.verbs] })),
         definition: r.definition,
-        prefix: storagePrefix(r.group, r.plural),
+        prefix: stored ? storagePrefix(stored.group, stored.plural) : storagePrefix(r.group, r.plural),
+        ...(stored && (stored.group !== r.group || stored.version !== r.version) ? { storedAs: { group: stored.group, version: stored.version, kind: stored.kind } } : {}),
       };
       this.byPath.set(pathKey(r.group, r.version, r.plural), served);
-    }
-    // Versions of one resource share storage upstream through conversion; until Kitbash
-    // converts (autoscaling v1 <-> v2), a non-preferred version keeps objects of its own.
-    for (const [group, versions] of this.groups()) {
-      for (const v of versions.slice(1)) {
-        for (const r of this.inGroupVersion(group, v)) {
-          if (this.get(group, versions[0]!, r.plural)) r.prefix = `/registry/${group}/${v}/${r.plural}/`;
-        }
-      }
     }
   }
 

@@ -7,6 +7,16 @@ export interface ServedSubresource {
   verbs: string[];
 }
 
+/** A CRD version's additionalPrinterColumns entry. */
+export interface PrinterColumn {
+  name: string;
+  type: "integer" | "number" | "string" | "boolean" | "date";
+  format?: string;
+  description?: string;
+  priority?: number;
+  jsonPath: string;
+}
+
 export interface ServedResource {
   group: string;
   version: string;
@@ -21,11 +31,17 @@ export interface ServedResource {
   subresources: ServedSubresource[];
   /** Definition name in schemas/kubernetes/definitions.json, for built-ins. */
   definition?: string;
-  /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/`. */
+  /** Storage prefix shared by every version of one resource: `/registry/<group>/<plural>/` of its storage form. */
   prefix: string;
-  /** For CRDs: the version's structural schema and its scale paths. */
+  /**
+   * The form objects are stored in when it differs from this version (another version,
+   * or another group: events.k8s.io Events are stored as core Events). See core/apiserver/conversion/.
+   */
+  storedAs?: { group: string; version: string; kind: string };
+  /** For CRDs: the version's structural schema, its scale paths and printer columns. */
   crd?: {
     schema?: Record<string, any>;
+    printerColumns?: PrinterColumn[];
     scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
     preserveUnknownFields: boolean;
   };

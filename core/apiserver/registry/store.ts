@@ -4,6 +4,7 @@ import type { Storage, KeyValue } from "../storage.js";
 import type { WatchCache } from "../watch-cache.js";
 import type { AdmissionRequest, UserInfo } from "../chains.js";
 import type { Strategy, KubeObj, StrategyContext } from "./strategy.js";
+import type { StorageCodec } from "../conversion/index.js";
 import { apiVersionOf, groupResource, hasSubresource, type ServedResource } from "./served-resource.js";
 import {
   StatusError,
@@ -57,6 +58,9 @@ const GUARANTEED_UPDATE_TRIES = 16;
  * The generic REST store of one resource (upstream's registry Store): every verb's
  * semantics over the storage point, with the kind's strategy for what differs.
  */
+/** How long a consistent read waits for the watch cache before reading storage (upstream waits up to 3 s). */
+const CONSISTENT_READ_WAIT_MS = 3000;
+
 export class ResourceStore {
   readonly hasStatus: boolean;
 
@@ -66,6 +70,8 @@ export class ResourceStore {
     readonly cache: WatchCache,
     private readonly strategy: Strategy,
     private readonly hooks: StoreHooks,
+    /** Present when this version is not the storage form: objects are converted on every read and write. */
+    private readonly codec?: StorageCodec,
   ) {
     this.hasStatus = hasSubresource(res, "status");
   }
@@ -82,7 +88,17 @@ export class ResourceStore {
   decode(kv: KeyValue): KubeObj {
     const obj = JSON.parse(kv.value) as KubeObj;
     obj.metadata.resourceVersion = String(kv.modRevision);
-    return this.withTypeMeta(obj);
+    return this.withTypeMeta(this.codec ? this.codec.fromStorage(obj) : obj);
+  }
+
+  /** Whether this version is converted from another storage form on every read. */
+  get converts(): boolean {
+    return this.codec !== undefined;
+  }
+
+  /** A stored (cached, shared) object in this version, as a new object the caller may change. */
+  view(stored: KubeObj): KubeObj {
+    return this.withTypeMeta(this.codec ? this.codec.fromStorage(stored) : structuredClone(stored));
   }
 
   /** Stored objects keep the storage version's apiVersion; answers carry the served one. */
@@ -93,14 +109,32 @@ export class ResourceStore {
   }
 
   private encode(obj: KubeObj): string {
-    const { resourceVersion: _rv, ...meta } = obj.metadata;
-    return JSON.stringify({ ...obj, apiVersion: apiVersionOf(this.res), kind: this.res.kind, metadata: meta });
+    const stored = this.codec ? this.codec.toStorage(obj) : obj;
+    const { resourceVersion: _rv, ...meta } = stored.metadata;
+    const apiVersion = this.codec ? this.codec.storageApiVersion : apiVersionOf(this.res);
+    const kind = this.codec ? this.codec.storageKind : this.res.kind;
+    return JSON.stringify({ ...stored, apiVersion, kind, metadata: meta });
   }
 
   async get(namespace: string | undefined, name: string): Promise<KubeObj> {
     const kv = await this.storage.get(this.key(namespace, name));
     if (!kv) throw notFound({ group: this.res.group, resource: this.res.plural }, name);
     return this.decode(kv);
+  }
+
+  /**
+   * A GET as upstream's consistent reads from cache answer it: read the storage's
+   * current revision, wait for the watch cache to reach it, and answer from the cache,
+   * so the result is as fresh as a storage read without parsing the stored value.
+   * The object is shared with the cache and must not be mutated; storage answers when
+   * the cache lags.
+   */
+  async read(namespace: string | undefined, name: string): Promise<KubeObj> {
+    if (!(await this.cache.waitForRevision(await this.storage.currentRevision(), CONSISTENT_READ_WAIT_MS))) return this.get(namespace, name);
+    const obj = this.cache.get(this.key(namespace, name));
+    if (!obj) throw notFound({ group: this.res.group, resource: this.res.plural }, name);
+    if (this.codec) return this.view(obj);
+    return { ...obj, apiVersion: apiVersionOf(this.res), kind: this.res.kind } as KubeObj;
   }
 
   async tryGet(namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
@@ -120,13 +154,23 @@ export class ResourceStore {
       (!fields || fields.matches(fieldsOf(gr, o)));
   }
 
+  /** The filter of a list or watch over stored objects: field selectors name this version's fields. */
+  storedFilter(namespace: string | undefined, q: { labelSelector?: string; fieldSelector?: string }): (o: KubeObj) => boolean {
+    const match = this.filter(namespace, q);
+    if (!this.codec || !q.fieldSelector) return match;
+    const codec = this.codec;
+    return (o) => match(codec.fromStorage(o));
+  }
+
   async list(namespace: string | undefined, q: ListQuery): Promise<{ items: KubeObj[]; resourceVersion: string; continue?: string; remainingItemCount?: number }> {
     const match = this.filter(namespace, q);
+    const storedMatch = this.storedFilter(namespace, q);
     const limit = q.limit && q.limit > 0 ? q.limit : 0;
     // resourceVersion=0 without paging means "any recent state": the watch cache answers.
     if (!q.continue && !limit && (q.resourceVersion === "0" || q.resourceVersion === undefined || q.resourceVersion === "")) {
       if (q.resourceVersion === "0" || (await this.cacheIsCurrent())) {
-        const { items, revision } = this.cache.list(match);
+        const { items, revision } = this.cache.list(storedMatch);
+        if (this.codec) return { items: items.map((o) => this.view(o)), resourceVersion: String(revision) };
         // Cached objects are shared: a shallow copy carries the served type without cloning the rest.
         const typeMeta = { apiVersion: apiVersionOf(this.res), kind: this.res.kind };
         return { items: items.map((o) => ({ ...o, ...typeMeta }) as KubeObj), resourceVersion: String(revision) };
@@ -174,7 +218,7 @@ export class ResourceStore {
   }
 
   private async cacheIsCurrent(): Promise<boolean> {
-    return this.cache.revision() >= (await this.storage.currentRevision());
+    return this.cache.waitForRevision(await this.storage.currentRevision(), CONSISTENT_READ_WAIT_MS);
   }
 
   async create(namespace: string | undefined, body: KubeObj, opts: WriteOptions): Promise<KubeObj> {
@@ -196,7 +240,8 @@ export class ResourceStore {
     // Server-set fields: what a client sends is ignored.
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(new Date());
-    meta.generation = 1;
+    if (this.strategy.tracksGeneration === false) delete meta.generation;
+    else meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -329,7 +374,7 @@ export class ResourceStore {
     meta.resourceVersion = old.metadata.resourceVersion;
     next.apiVersion = old.apiVersion;
     next.kind = old.kind;
-    if (!isDeepStrictEqual(specOf(next), specOf(old))) meta.generation = (old.metadata.generation ?? 0) + 1;
+    if (old.metadata.generation !== undefined && !isDeepStrictEqual(specOf(next), specOf(old))) meta.generation = old.metadata.generation + 1;
 
     const ctx: StrategyContext = { user: opts.user, namespace: meta.namespace, dryRun: opts.dryRun, subresource: opts.subresource };
     await this.strategy.prepareForUpdate?.(next, old, ctx);
@@ -373,7 +418,7 @@ export class ResourceStore {
         marked.metadata.finalizers = finalizers.length ? finalizers : marked.metadata.finalizers;
         if (!marked.metadata.deletionTimestamp) {
           marked.metadata.deletionTimestamp = rfc3339(new Date());
-          marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
+          if (marked.metadata.generation !== undefined) marked.metadata.generation += 1;
         }
         if (marked.metadata.deletionGracePeriodSeconds === undefined) marked.metadata.deletionGracePeriodSeconds = 0;
         if (isDeepStrictEqual(stripVolatile(marked), stripVolatile(current))) return { obj: current, deleted: false };

@@ -5,6 +5,7 @@ import type { ResourceCatalog } from "./catalog.js";
 import type { ServedResource } from "./served-resource.js";
 import { ResourceStore, type StoreHooks } from "./store.js";
 import type { Strategy } from "./strategy.js";
+import { builtinConversions } from "../conversion/index.js";
 
 export type StrategyLookup = (res: ServedResource) => Strategy;
 
@@ -29,7 +30,7 @@ export class Stores {
     const key = `${res.group}/${res.version}/${res.plural}`;
     let store = this.stores.get(key);
     if (!store || store.res !== res) {
-      store = new ResourceStore(res, this.storage, this.cacheFor(res.prefix).cache, this.strategies(res), this.hooks);
+      store = new ResourceStore(res, this.storage, this.cacheFor(res.prefix).cache, this.strategies(res), this.hooks, builtinConversions().codecFor(res));
       this.stores.set(key, store);
     }
     await this.caches.get(res.prefix)!.ready;

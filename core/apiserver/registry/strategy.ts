@@ -37,6 +37,11 @@ export interface Strategy {
   gracefulDelete?(obj: KubeObj, opts: { gracePeriodSeconds?: number }): KubeObj | undefined;
   /** Whether a deleting object may now leave storage; default: no finalizers left. */
   readyToDelete?(obj: KubeObj): boolean;
+  /**
+   * Whether `metadata.generation` counts spec changes (the default). Upstream leaves it
+   * unset on kinds no controller observes a spec of: config maps, secrets, namespaces, …
+   */
+  tracksGeneration?: boolean;
   /** PUT of a missing object creates it (upstream's AllowCreateOnUpdate). */
   allowCreateOnUpdate?: boolean;
 }

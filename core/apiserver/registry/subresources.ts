@@ -16,6 +16,8 @@ export interface SubresourceRequest {
   opts: { user: UserInfo; dryRun: boolean; fieldManager?: string };
   query: URLSearchParams;
   body(): Promise<KubeObj>;
+  /** The body decoded by its content type, whatever its shape (a JSON patch is a list). */
+  decoded(): Promise<unknown>;
 }
 
 /** Handlers for subresources beyond status and scale, keyed `group/plural/subresource`. */

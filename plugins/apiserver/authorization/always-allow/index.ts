@@ -8,5 +8,12 @@ export default definePlugin<Record<string, never>, unknown, Authorizer>({
   serves: [ApiServer.authorization],
   description: "Allows every request",
   upstream: "kube-apiserver --authorization-mode=AlwaysAllow",
-  create: () => ({ authorize: () => ({ decision: "allow" }) }),
+  create: () => ({
+    authorize: () => ({ decision: "allow" }),
+    rulesFor: () => ({
+      resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
+      nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+      incomplete: false,
+    }),
+  }),
 });

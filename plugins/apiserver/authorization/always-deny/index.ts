@@ -8,5 +8,8 @@ export default definePlugin<Record<string, never>, unknown, Authorizer>({
   serves: [ApiServer.authorization],
   description: "Denies every request",
   upstream: "kube-apiserver --authorization-mode=AlwaysDeny",
-  create: () => ({ authorize: () => ({ decision: "deny", reason: "AlwaysDeny" }) }),
+  create: () => ({
+    authorize: () => ({ decision: "deny", reason: "AlwaysDeny" }),
+    rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false }),
+  }),
 });

@@ -2,6 +2,7 @@ import { StorageError, type KeyValue, type ListOptions, type ListResult, type St
 import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
 import type { MemoryStorageArgs as MemoryStorageArgsInput } from "../../../../schemas/generated/plugins/apiserver/memory.args.js";
 import { WatchFanout } from "../../../../core/apiserver/storage-watch-fanout.js";
+import { PageRemainders } from "../../../../core/apiserver/storage-page-counts.js";
 
 /** The args once the schema has filled in its defaults. */
 export type MemoryStorageArgs = Required<MemoryStorageArgsInput>;
@@ -29,6 +30,7 @@ export class MemoryStorage implements Storage {
   /** Every event after the compacted revision, in revision order. */
   private history: WatchEvent[] = [];
   private readonly watches: WatchFanout;
+  private readonly pages = new PageRemainders();
   private compactor: NodeJS.Timeout | undefined;
   /** The revision at the previous compaction tick; the next tick compacts up to it. */
   private lastTickRevision = 0;
@@ -77,16 +79,24 @@ export class MemoryStorage implements Storage {
     const revision = this.readRevision(opts.revision);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const kvs: KeyValue[] = [];
-    let remaining = 0;
-    for (let i = this.firstIndex(prefix, opts.after); i < this.keys.length; i++) {
-      const key = this.keys[i]!;
-      if (!key.startsWith(prefix)) break;
-      const kv = this.at(key, revision);
+    let i = this.firstIndex(prefix, opts.after);
+    let more = false;
+    for (; i < this.keys.length && this.keys[i]!.startsWith(prefix); i++) {
+      const kv = this.at(this.keys[i]!, revision);
       if (!kv) continue;
-      if (limit && kvs.length === limit) remaining++;
-      else kvs.push(kv);
+      if (limit && kvs.length === limit) {
+        more = true;
+        break;
+      }
+      kvs.push(kv);
     }
-    return remaining ? { kvs, revision, more: true, remaining } : { kvs, revision, more: false };
+    if (!more) return { kvs, revision, more: false };
+    const remaining = this.pages.after(prefix, revision, opts.after, kvs.length, kvs[kvs.length - 1]!.key, () => {
+      let n = 0;
+      for (; i < this.keys.length && this.keys[i]!.startsWith(prefix); i++) if (this.at(this.keys[i]!, revision)) n++;
+      return n;
+    });
+    return { kvs, revision, more: true, remaining };
   }
 
   async count(prefix: string): Promise<number> {
@@ -132,6 +142,11 @@ export class MemoryStorage implements Storage {
     const w = this.watches.open(prefix, fromRevision || this.revision, cb);
     if (fromRevision && fromRevision < this.revision) w.offer(this.history.slice(this.firstEventAfter(fromRevision)));
     return w;
+  }
+
+  /** Every event up to the current revision is already published, so progress can report it at once. */
+  requestProgress(): void {
+    this.watches.progressNow(this.revision);
   }
 
   async compact(revision: number): Promise<void> {

@@ -5,6 +5,7 @@ import { StorageError, type KeyValue, type ListOptions, type ListResult, type St
 import type { ApiServerHandle } from "../../../../core/apiserver/handle.js";
 import type { SqliteStorageArgs as SqliteStorageArgsInput } from "../../../../schemas/generated/plugins/apiserver/sqlite.args.js";
 import { WatchFanout } from "../../../../core/apiserver/storage-watch-fanout.js";
+import { PageRemainders } from "../../../../core/apiserver/storage-page-counts.js";
 import { openStatements, prefixRange, type LatestRow, type Statements } from "./statements.js";
 
 /** The args once the schema has filled in its defaults (`path` has none). */
@@ -46,6 +47,7 @@ export class SqliteStorage implements Storage {
   private queue: Pending[] = [];
   private flushScheduled = false;
   private readonly watches: WatchFanout;
+  private readonly pages = new PageRemainders();
   private compactor: NodeJS.Timeout | undefined;
   /** The revision at the previous compaction tick; the next tick compacts up to it. */
   private lastTickRevision = 0;
@@ -136,8 +138,11 @@ export class SqliteStorage implements Storage {
     const page = limit && rows.length > limit ? rows.slice(0, limit) : rows;
     const kvs = page.map((r) => ({ key: r.name, value: r.value, createRevision: r.create_revision, modRevision: r.id }));
     if (page.length === rows.length) return { kvs, revision, more: false };
-    const rest = prefixRange(prefix, kvs[kvs.length - 1]!.key);
-    const remaining = this.sql.count(rest).get({ ...rest.params, rev: revision })!.n;
+    const lastKey = kvs[kvs.length - 1]!.key;
+    const remaining = this.pages.after(prefix, revision, opts.after, kvs.length, lastKey, () => {
+      const rest = prefixRange(prefix, lastKey);
+      return this.sql.count(rest).get({ ...rest.params, rev: revision })!.n;
+    });
     return { kvs, revision, more: true, remaining };
   }
 
@@ -184,6 +189,11 @@ export class SqliteStorage implements Storage {
       w.fail(new StorageError("internal", `watch replay failed: ${(err as Error).message}`));
     }
     return w;
+  }
+
+  /** Every event up to the current revision is already published, so progress can report it at once. */
+  requestProgress(): void {
+    this.watches.progressNow(this.revision);
   }
 
   /** Deletes superseded rows and deletions at or below `revision`, a step at a time. */

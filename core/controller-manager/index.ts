@@ -1,0 +1,5 @@
+/** The controller manager's public entry: what controller plugins build on. */
+export { ControllerManager } from "./points.js";
+export type { Controller } from "./controller.js";
+export type { ControllerManagerHandle } from "./handle.js";
+export { parseDuration } from "./durations.js";
