@@ -1,47 +1,35 @@
+import { badRequest } from "./status.js";
+
 /**
- * Kubernetes resource quantities ("100m", "1.5Gi", "2e3", "128974848"), as
- * apimachinery's resource.Quantity reads them. Values are returned as plain
- * numbers: exact for every size a cluster uses (bytes up to 2^53, millicores).
+ * Resource quantities ("100m", "1.5Gi", "2e3"), as upstream's resource.Quantity
+ * parses them. Values are held as a JS number of base units; scheduling only ever
+ * needs milli-units for cpu and whole units for the rest, both far below 2^53.
  */
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const FORM = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
 
-const FORM = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/;
+export function isQuantity(text: string): boolean {
+  return FORM.test(text.trim());
+}
 
-export class QuantityError extends Error {}
-
-/** The quantity's value in base units; throws QuantityError on a malformed string. */
-export function parseQuantity(q: string | number): number {
-  if (typeof q === "number") return q;
-  const m = FORM.exec(q.trim());
-  if (!m) throw new QuantityError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$', got "${q}"`);
+/** The quantity in base units (cores, bytes, count); throws a 422-shaped error on bad text. */
+export function parseQuantity(text: string | number): number {
+  if (typeof text === "number") return text;
+  const m = FORM.exec(text.trim());
+  if (!m) throw badRequest(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "${text}"`);
   const base = Number(m[1]);
   if (m[2]) return base * 10 ** Number(m[2].slice(1));
-  return base * SUFFIX[m[3] ?? ""]!;
+  const suffix = m[3] ?? "";
+  return base * (BINARY[suffix] ?? DECIMAL[suffix]!);
 }
 
-/** Thousandths of the value rounded up, as Quantity.MilliValue does: cpu "100m" → 100. */
-export function milliValue(q: string | number): number {
-  return Math.ceil(Math.round(parseQuantity(q) * 1e6) / 1e3);
+/** Rounded up to a whole milli-unit, as Quantity.MilliValue does. */
+export function milliValue(text: string | number): number {
+  return Math.ceil(Math.round(parseQuantity(text) * 1e6) / 1e3);
 }
 
-/** The value rounded up to a whole unit, as Quantity.Value does. */
-export function wholeValue(q: string | number): number {
-  return Math.ceil(parseQuantity(q) - 1e-9);
+/** Rounded up to a whole unit, as Quantity.Value does. */
+export function wholeValue(text: string | number): number {
+  return Math.ceil(Math.round(parseQuantity(text) * 1e3) / 1e3);
 }
