@@ -9,15 +9,18 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { startEtcdMember } from "./support/etcd-member.mjs";
 
 export const name = "apiserver";
-const BACKENDS = ["sqlite", "memory"];
+const BACKENDS = ["sqlite", "memory", "etcd3"];
+/** Args per backend beyond the defaults (etcd3: the throwaway member's endpoint, set in run). */
+const backendArgs = {};
 const CONCURRENCY = [1, 10, 50];
 const PHASE_MS = 2000;
 
 async function start(root, backend) {
   const dir = mkdtempSync(join(tmpdir(), `kitbash-bench-${backend}-`));
-  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", "components.apiserver.pluginConfig=null"], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", `components.apiserver.pluginConfig=${backendArgs[backend] ? JSON.stringify([{ name: backend, args: backendArgs[backend] }]) : "null"}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
@@ -68,7 +71,7 @@ async function rawStorage(root, backend) {
   const { validateAgainst } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "validate-args.js")).href);
   const { silentLogger } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "logging.js")).href);
   const { createRootMetrics } = await import(pathToFileURL(join(root, "dist", "core", "kernel", "metrics.js")).href);
-  const args = { compactionIntervalSeconds: 0 };
+  const args = { compactionIntervalSeconds: 0, ...backendArgs[backend] };
   validateAgainst(manifest.args, args); // the defaults a profile would give it
   const store = await manifest.create(args, { dataDir: dir, pluginDir: dir, logger: silentLogger(), metrics: createRootMetrics(), entries: () => [] });
   await store.start?.(new AbortController().signal);
@@ -87,7 +90,11 @@ async function rawStorage(root, backend) {
 export async function run({ root }) {
   const results = [];
   const chart = [];
-  for (const backend of BACKENDS) {
+  // The member stops after the loop, or when this process exits on an error.
+  const etcd = await startEtcdMember();
+  if (etcd) backendArgs.etcd3 = { endpoints: [etcd.endpoint], prefix: "/bench" };
+  else console.log("skipping the etcd3 backend: no etcd on PATH (install etcd-server)");
+  for (const backend of BACKENDS.filter((b) => b !== "etcd3" || etcd)) {
     const s = await start(root, backend);
     try {
       const base = "/api/v1/namespaces/default/configmaps";
@@ -119,11 +126,17 @@ export async function run({ root }) {
       const raw = await rawStorage(root, backend);
       results.push({ backend, op: "raw-storage", ...raw });
       chart.push({ label: `${backend} raw creates/s`, value: raw.createsPerSec });
+      if (backend === "etcd3") {
+        // What the API server costs over the store it sits on: raw ops/s through the plugin per API ops/s at 50 clients.
+        const api = (op) => results.find((r) => r.backend === backend && r.op === op && r.clients === 50).opsPerSec;
+        results.push({ backend, op: "overhead", createRatio: +(raw.createsPerSec / api("create")).toFixed(2), getRatio: +(raw.getsPerSec / api("get")).toFixed(2) });
+      }
     } finally {
       await s.stop();
       rmSync(s.dir, { recursive: true, force: true });
     }
   }
+  await etcd?.stop();
   for (const r of results) {
     if (r.backend !== "sqlite") continue;
     if (r.op === "create" && r.clients === 50) r.met = r.opsPerSec >= 2000 && r.p99Ms < 50;

@@ -84,6 +84,24 @@ export function buildProgram(): Command {
     .option("--controllers <list>", "comma-separated, as upstream: * for the defaults, name to add one, -name to leave one out")
     .action(async (opts) => run(import("./commands/controller-manager.js"), opts));
 
+  program
+    .command("backup")
+    .description("write every object of the profile's storage, at one revision, to a backup file (any backend)")
+    .requiredOption("--out <file>", "the backup file to write")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for all cluster state")
+    .action(async (opts) => run(import("./commands/backup.js"), opts));
+
+  program
+    .command("restore")
+    .description("load a backup file into the profile's storage, which must be empty (any backend)")
+    .argument("<file>", "a file written by kitbash backup")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for all cluster state")
+    .action(async (file: string, opts) => run(import("./commands/restore.js"), { ...opts, file }));
+
   return program;
 }
 

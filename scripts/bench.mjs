@@ -38,7 +38,9 @@ for (const n of names) {
   console.log(`bench ${n} ...`);
   const started = new Date().toISOString();
   const result = await mod.run({ root });
-  const doc = { name: n, started, node: process.version, cpus: (await import("node:os")).cpus().length, ...result };
+  const os = await import("node:os");
+  // The load average says how much else ran on the machine, which timings depend on.
+  const doc = { name: n, started, node: process.version, cpus: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => +l.toFixed(2)), ...result };
   writeFileSync(join(outDir, `${n}.json`), JSON.stringify(doc, null, 2) + "\n");
   writeFileSync(join(outDir, `${n}.svg`), svgChart(n, result.metric, result.chart));
   for (const r of result.results) console.log(`  ${JSON.stringify(r)}`);

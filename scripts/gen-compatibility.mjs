@@ -167,7 +167,7 @@ function render(tests, version) {
     "",
     `The real kubectl (${version}) against Kitbash, from the end-to-end suite in \`${suiteDir}/\`: each row`,
     "is one test, which runs the command against a started cluster and asserts its output.",
-    "The suite runs on the `control-plane` profile, with no controllers or nodes yet: where a command",
+    "The suite runs on the `control-plane` profile (or a variant of it), with no controllers or nodes yet: where a command",
     "needs state a controller or kubelet would make, the test writes it through the API (status",
     "subresources, bindings, EndpointSlices), as those components will.",
     "",

@@ -77,6 +77,8 @@ const requests = {
 
 async function load() {
   const sessions = await Promise.all(Array.from({ length: Math.ceil(cfg.clients / STREAMS_PER_SESSION) || 1 }, session));
+  // HTTP/1.1 opens a connection per client: do the TLS handshakes before the clock starts, as HTTP/2's connect did.
+  if (http1) await Promise.all(Array.from({ length: cfg.clients }, () => call(undefined, "GET", "/version")));
   const lat = [];
   let n = 0;
   const end = performance.now() + (cfg.durationMs ?? 1e9);

@@ -135,9 +135,12 @@ export class WatchCache {
   waitForRevision(revision: number, timeoutMs: number): Promise<boolean> {
     if (!this.primed || this.stopped) return Promise.resolve(false);
     if (this.rev >= revision) return Promise.resolve(true);
+    // A backend that cannot report progress would leave the read waiting for a write under
+    // this prefix: storage answers at once instead.
+    if (!this.storage.requestProgress) return Promise.resolve(false);
     // Writes under other prefixes move the store's revision but not this cache's: ask the
     // storage to report progress (once per batch of waiting reads) rather than wait for its timer.
-    if (!this.waiters.length) this.storage.requestProgress?.();
+    if (!this.waiters.length) this.storage.requestProgress();
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish(false), timeoutMs);
       const finish = (caughtUp: boolean) => {

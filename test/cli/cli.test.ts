@@ -76,7 +76,7 @@ describe("kitbash CLI", () => {
   it("lists and describes plugins", () => {
     const list = kitbash(["plugins", "list", "--point", "apiserver.storage"]);
     expect(list.status).toBe(0);
-    expect(list.stdout.split("\n").slice(1, 3).map((l) => l.split(/\s+/)[0])).toEqual(["memory", "sqlite"]);
+    expect(list.stdout.split("\n").slice(1, 4).map((l) => l.split(/\s+/)[0])).toEqual(["etcd3", "memory", "sqlite"]);
     const bad = kitbash(["plugins", "list", "--point", "apiserver.storag"]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('did you mean "apiserver.storage"?');

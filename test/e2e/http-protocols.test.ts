@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { connect, type ClientHttp2Session } from "node:http2";
 import { connect as tlsConnect } from "node:tls";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { request as httpsRequest } from "node:https";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { tempDir } from "../support/temp.js";
 
@@ -90,6 +91,24 @@ describe("API server over HTTP/2 and HTTP/1.1", () => {
       ["ADDED", "watched-h2"],
       ["DELETED", "watched-h2"],
     ]);
+  });
+
+  it("ends a watch on the server when its HTTP/2 stream or HTTP/1.1 connection closes", async () => {
+    const open = async () => {
+      const text = (await c.api("GET", "/metrics")).body;
+      const line = text.split("\n").find((l) => l.startsWith("apiserver_longrunning_requests{") && l.includes('resource="secrets"'));
+      return line ? Number(line.split(" ").pop()) : 0;
+    };
+    const stream = h2.request({ ":path": "/api/v1/namespaces/default/secrets?watch=true" });
+    await new Promise((resolve) => stream.on("response", resolve));
+    const h1 = await new Promise<import("node:http").ClientRequest>((resolve) => {
+      const req = httpsRequest(new URL("/api/v1/namespaces/default/secrets?watch=true", c.url), tls, () => resolve(req));
+      req.end();
+    });
+    await vi.waitFor(async () => expect(await open()).toBe(2), { timeout: 5000, interval: 50 });
+    stream.close();
+    h1.destroy();
+    await vi.waitFor(async () => expect(await open()).toBe(0), { timeout: 5000, interval: 50 });
   });
 
   it("reads its own writes: a GET right after a write sees it, also when other resources were written", async () => {

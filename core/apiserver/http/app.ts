@@ -74,7 +74,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
-    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, req.headersDistinct);
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);
@@ -86,18 +86,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
-    if (info.verb !== "watch") {
-      const labels = {
-        verb: upstreamVerb(info.verb),
-        group: info.group,
-        version: info.version,
-        resource: info.resource ?? "",
-        subresource: info.subresource ?? "",
-        scope: info.resourceRequest ? (info.name ? "resource" : info.namespace ? "namespace" : "cluster") : "",
-        component: "apiserver",
-      };
-      ctx.metrics.total.inc({ ...labels, code: String(code) });
-      ctx.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+    if (info.verb === "watch" && code === 200) {
+      const labels = requestLabels(info).labels;
+      ctx.metrics.longRunning.inc(labels);
+      if ((res as { closed?: boolean }).closed) ctx.metrics.longRunning.dec(labels);
+      else res.once("close", () => ctx.metrics.longRunning.dec(labels));
+    } else if (info.verb !== "watch") {
+      const labels = requestLabels(info);
+      ctx.metrics.total.inc(labels.withCode(code));
+      ctx.metrics.duration.observe(labels.labels, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 }
@@ -129,6 +126,37 @@ function peerCertificate(req: IncomingMessage): PeerCertificate | undefined {
   const peer = socket.authorized ? socket.getPeerCertificate?.() : undefined;
   peers.set(conn, peer);
   return peer;
+}
+
+type Labels = Record<"verb" | "group" | "version" | "resource" | "subresource" | "scope" | "component", string>;
+interface RequestLabels {
+  labels: Labels;
+  withCode(code: number): Labels & { code: string };
+}
+/** Label sets by request shape, built once: a busy server sees few shapes and many requests. */
+const labelSets = new Map<string, RequestLabels>();
+const MAX_LABEL_SETS = 10_000;
+
+function requestLabels(info: RequestInfo): RequestLabels {
+  const scope = info.resourceRequest ? (info.name ? "resource" : info.namespace ? "namespace" : "cluster") : "";
+  const id = `${info.verb} ${info.group} ${info.version} ${info.resource ?? ""} ${info.subresource ?? ""} ${scope}`;
+  let set = labelSets.get(id);
+  if (!set) {
+    const labels: Labels = { verb: upstreamVerb(info.verb), group: info.group, version: info.version, resource: info.resource ?? "", subresource: info.subresource ?? "", scope, component: "apiserver" };
+    const byCode = new Map<number, Labels & { code: string }>();
+    set = {
+      labels,
+      withCode: (code) => {
+        let l = byCode.get(code);
+        if (!l) byCode.set(code, (l = { ...labels, code: String(code) }));
+        return l;
+      },
+    };
+    // Resource names are client-chosen (and unknown ones still reach here): never let them grow the map without bound.
+    if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear();
+    labelSets.set(id, set);
+  }
+  return set;
 }
 
 function upstreamVerb(v: string): string {
@@ -230,4 +258,14 @@ function health(res: ServerResponse, path: string, q: URLSearchParams, ctx: AppC
     res.end(ok ? "ok" : `${path.slice(1)} check failed`);
   }
   return code;
+}
+
+/**
+ * Every value of every header, repeated ones kept apart (Impersonate-Group may repeat).
+ * Built from the raw pairs because HTTP/2 requests have no `headersDistinct`.
+ */
+function distinctHeaders(raw: readonly string[]): NodeJS.Dict<string[]> {
+  const out: NodeJS.Dict<string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) (out[raw[i]!.toLowerCase()] ??= []).push(raw[i + 1]!);
+  return out;
 }

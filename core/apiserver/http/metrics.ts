@@ -1,10 +1,12 @@
-import type { Counter, Histogram } from "prom-client";
+import type { Counter, Gauge, Histogram } from "prom-client";
 import type { MetricsScope } from "../../kernel/metrics.js";
 import type { ListOptions, Storage, WatchCallbacks } from "../storage.js";
 
 export interface RequestMetrics {
   total: Counter<"verb" | "group" | "version" | "resource" | "subresource" | "scope" | "component" | "code">;
   duration: Histogram<"verb" | "group" | "version" | "resource" | "subresource" | "scope" | "component">;
+  /** Watches open now: a watch that ends, however its connection closed, leaves this gauge. */
+  longRunning: Gauge<"verb" | "group" | "version" | "resource" | "subresource" | "scope" | "component">;
 }
 
 /** The upstream request metrics, under upstream's names and labels. */
@@ -18,6 +20,7 @@ export function requestMetrics(m: MetricsScope): RequestMetrics {
       labelNames: [...labelNames],
       buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
     }),
+    longRunning: m.gauge({ name: "apiserver_longrunning_requests", help: "Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component.", labelNames: [...labelNames] }),
   };
 }
 

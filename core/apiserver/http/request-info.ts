@@ -24,7 +24,7 @@ const watchish = (q: URLSearchParams) => q.get("watch") === "true" || q.get("wat
 
 /** Splits `/apis/apps/v1/namespaces/ns/deployments/web/scale` into its parts. */
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const parts = path.split("/").filter(Boolean).map((p) => (p.includes("%") ? decodeURIComponent(p) : p));
   const info: RequestInfo = { resourceRequest: false, path, verb: method.toLowerCase(), group: "", version: "", rest: [] };
   let i = 0;
   if (parts[0] === "api") {

@@ -190,22 +190,31 @@ async function handleSubresource(
       const obj = await store.get(namespace, name);
       return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
     }
+    // Status bodies are read as the main resource's are: types checked, what Go drops dropped.
+    const warnings: string[] = [];
     if (info.verb === "update") {
       const body = await objectBody(req, ctx);
       if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      checkBody(served, body, query, warnings);
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, () => body);
-      return sendJson(res, 200, obj);
+      return sendJson(res, 200, obj, warnings);
     }
     if (info.verb === "patch") {
       const type = mediaType(req);
       checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       if (type === APPLY_PATCH) {
+        checkBody(served, patch as KubeObj, query, warnings);
         const { obj } = await serverSideApply(store, served, namespace, name, patch, { ...opts, subresource: "status" }, query.get("force") === "true");
-        return sendJson(res, 200, obj);
+        return sendJson(res, 200, obj, warnings);
       }
-      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => applyPatch(type, current, patch, served));
-      return sendJson(res, 200, obj);
+      const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => {
+        const next = applyPatch(type, current, patch, served);
+        warnings.length = 0;
+        checkBody(served, next, query, warnings);
+        return next;
+      });
+      return sendJson(res, 200, obj, warnings);
     }
     throw methodNotSupported(gr, info.verb);
   }

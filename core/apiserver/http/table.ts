@@ -4,6 +4,7 @@ import { eventFromEventsV1, hpaV1ToV2 } from "../conversion/index.js";
 import { age, boolPtr, col, firstThree, hostPort, humanDuration, name, none, selector, type Column } from "./table-columns.js";
 import { OTHER_PRINTERS } from "./table-other-kinds.js";
 import { crdColumns } from "./table-crd.js";
+import { podColumns } from "./table-pods.js";
 
 /** Each port's addresses in turn, as upstream's formatEndpoints lists them; bare IPs for a subset without ports. */
 function endpointAddresses(e: KubeObj): string[] {
@@ -14,17 +15,32 @@ function endpointAddresses(e: KubeObj): string[] {
   });
 }
 
-function podStatus(p: KubeObj): string {
-  if (p.metadata.deletionTimestamp) return "Terminating";
-  const st = p.status ?? {};
-  if (st.reason) return st.reason;
-  for (const c of st.containerStatuses ?? []) {
-    if (c.state?.waiting?.reason) return c.state.waiting.reason;
-    if (c.state?.terminated?.reason && st.phase !== "Succeeded") return c.state.terminated.reason;
-  }
-  if (!p.spec?.nodeName && st.phase === "Pending") return "Pending";
-  return st.phase ?? "Pending";
+/** LAST SEEN and FIRST SEEN: a series' last observation, else lastTimestamp, else the first; the first from firstTimestamp or eventTime. */
+function eventTimes(e: KubeObj, now: number): { first: string; last: string } {
+  const since = (t: string | undefined) => (t ? humanDuration(now - Date.parse(t)) : "<unknown>");
+  const first = since(e.firstTimestamp ?? e.eventTime);
+  const last = e.series?.lastObservedTime ? since(e.series.lastObservedTime) : e.lastTimestamp ? since(e.lastTimestamp) : first;
+  return { first, last };
 }
+
+/** SOURCE: the component (or reporting controller), then the host (or reporting instance). */
+function eventSource(e: KubeObj): string {
+  const component = e.source?.component || e.reportingComponent || "";
+  const instance = e.source?.host || e.reportingInstance || "";
+  return component && instance ? `${component}, ${instance}` : component;
+}
+
+/** Upstream's node roles: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted. */
+function nodeRoles(n: KubeObj): string {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries<string>(n.metadata.labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/") && k.length > 24) roles.add(k.slice(24));
+    else if (k === "kubernetes.io/role" && v) roles.add(v);
+  }
+  return [...roles].sort().join(",") || "<none>";
+}
+
+const nodeAddress = (n: KubeObj, type: string) => none((n.status?.addresses ?? []).find((a: any) => a.type === type)?.address);
 
 const ports = (s: KubeObj) => (s.spec?.ports ?? []).map((p: any) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
 const MODES: Record<string, string> = { ReadWriteOnce: "RWO", ReadOnlyMany: "ROX", ReadWriteMany: "RWX", ReadWriteOncePod: "RWOP" };
@@ -34,17 +50,7 @@ const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((
 
 /** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
-  "/pods": [
-    name,
-    col("Ready", (p) => `${(p.status?.containerStatuses ?? []).filter((c: any) => c.ready).length}/${(p.spec?.containers ?? []).length}`),
-    col("Status", podStatus),
-    col("Restarts", (p) => String((p.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + (c.restartCount ?? 0), 0)), { type: "string" }),
-    age,
-    col("IP", (p) => none(p.status?.podIP), { priority: 1 }),
-    col("Node", (p) => none(p.spec?.nodeName), { priority: 1 }),
-    col("Nominated Node", (p) => none(p.status?.nominatedNodeName), { priority: 1 }),
-    col("Readiness Gates", (p) => (p.spec?.readinessGates?.length ? `0/${p.spec.readinessGates.length}` : "<none>"), { priority: 1 }),
-  ],
+  "/pods": podColumns,
   "/namespaces": [name, col("Status", (n) => n.status?.phase ?? "Active"), age],
   "/configmaps": [name, col("Data", (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: "integer" }), age],
   "/secrets": [name, col("Type", (s) => s.type ?? "Opaque"), col("Data", (s) => Object.keys(s.data ?? {}).length, { type: "integer" }), age],
@@ -62,24 +68,34 @@ const PRINTERS: Record<string, Column[]> = {
   "/nodes": [
     name,
     col("Status", (n) => {
+      // Unknown until a kubelet reports readiness, as upstream prints it.
       const ready = (n.status?.conditions ?? []).find((c: any) => c.type === "Ready");
-      const s = ready?.status === "True" ? "Ready" : "NotReady";
+      const s = !ready ? "Unknown" : ready.status === "True" ? "Ready" : "NotReady";
       return n.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
     }),
-    col("Roles", (n) => Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith("node-role.kubernetes.io/")).map((k) => k.slice(24)).join(",") || "<none>"),
+    col("Roles", nodeRoles),
     age,
     col("Version", (n) => n.status?.nodeInfo?.kubeletVersion ?? ""),
-    col("Internal-IP", (n) => none((n.status?.addresses ?? []).find((a: any) => a.type === "InternalIP")?.address), { priority: 1 }),
-    col("OS-Image", (n) => n.status?.nodeInfo?.osImage ?? "", { priority: 1 }),
-    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion ?? "", { priority: 1 }),
-    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion ?? "", { priority: 1 }),
+    col("Internal-IP", (n) => nodeAddress(n, "InternalIP"), { priority: 1 }),
+    col("External-IP", (n) => nodeAddress(n, "ExternalIP"), { priority: 1 }),
+    col("OS-Image", (n) => n.status?.nodeInfo?.osImage || "<unknown>", { priority: 1 }),
+    col("Kernel-Version", (n) => n.status?.nodeInfo?.kernelVersion || "<unknown>", { priority: 1 }),
+    col("Container-Runtime", (n) => n.status?.nodeInfo?.containerRuntimeVersion || "<unknown>", { priority: 1 }),
   ],
   "/events": [
-    col("Last Seen", (e, now) => humanDuration(now - Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp))),
+    col("Last Seen", (e, now) => eventTimes(e, now).last),
     col("Type", (e) => e.type ?? ""),
     col("Reason", (e) => e.reason ?? ""),
-    col("Object", (e) => `${String(e.involvedObject?.kind ?? "").toLowerCase()}/${e.involvedObject?.name ?? ""}`),
+    col("Object", (e) => {
+      const kind = String(e.involvedObject?.kind ?? "").toLowerCase();
+      return e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+    }),
+    col("Subobject", (e) => e.involvedObject?.fieldPath ?? "", { priority: 1 }),
+    col("Source", eventSource, { priority: 1 }),
     col("Message", (e) => String(e.message ?? "").trim()),
+    col("First Seen", (e, now) => eventTimes(e, now).first, { priority: 1 }),
+    col("Count", (e) => e.series?.count ?? (e.count || 1), { type: "integer", priority: 1 }),
+    col("Name", (e) => e.metadata.name, { priority: 1 }),
   ],
   "/persistentvolumes": [
     name,
@@ -89,9 +105,10 @@ const PRINTERS: Record<string, Column[]> = {
     col("Status", (p) => p.status?.phase ?? "Pending"),
     col("Claim", (p) => (p.spec?.claimRef ? `${p.spec.claimRef.namespace}/${p.spec.claimRef.name}` : "")),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     col("Reason", (p) => p.status?.reason ?? ""),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "/persistentvolumeclaims": [
     name,
@@ -100,8 +117,9 @@ const PRINTERS: Record<string, Column[]> = {
     col("Capacity", (p) => p.status?.capacity?.storage ?? ""),
     col("Access Modes", (p) => accessModes(p.status?.accessModes)),
     col("StorageClass", (p) => p.spec?.storageClassName ?? ""),
-    col("VolumeAttributesClass", (p) => none(p.spec?.volumeAttributesClassName)),
+    col("VolumeAttributesClass", (p) => p.spec?.volumeAttributesClassName ?? "<unset>"),
     age,
+    col("VolumeMode", (p) => p.spec?.volumeMode ?? "Filesystem", { priority: 1 }),
   ],
   "apps/deployments": [
     name,
@@ -133,6 +151,25 @@ const PRINTERS: Record<string, Column[]> = {
     col("Available", (d) => d.status?.numberAvailable ?? 0, { type: "integer" }),
     col("Node Selector", (d) => selector(d.spec?.template?.spec?.nodeSelector)),
     age,
+    col("Containers", (d) => containers(d.spec), { priority: 1 }),
+    col("Images", (d) => images(d.spec), { priority: 1 }),
+    col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
+  ],
+  "/replicationcontrollers": [
+    name,
+    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
+    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
+    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
+    age,
+    col("Containers", (r) => containers(r.spec), { priority: 1 }),
+    col("Images", (r) => images(r.spec), { priority: 1 }),
+    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
+  ],
+  "/podtemplates": [
+    name,
+    col("Containers", (t) => containers({ template: t.template })),
+    col("Images", (t) => images({ template: t.template })),
+    col("Pod Labels", (t) => selector(t.template?.metadata?.labels)),
   ],
   "batch/jobs": [
     name,
@@ -155,7 +192,7 @@ const PRINTERS: Record<string, Column[]> = {
     col("Images", (j) => images(j.spec), { priority: 1 }),
     col("Selector", (j) => selector(j.spec?.selector), { priority: 1 }),
   ],
-  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age],
+  "batch/cronjobs": [name, col("Schedule", (c) => c.spec?.schedule ?? ""), col("Timezone", (c) => none(c.spec?.timeZone)), col("Suspend", (c) => boolPtr(c.spec?.suspend)), col("Active", (c) => (c.status?.active ?? []).length, { type: "integer" }), col("Last Schedule", (c, now) => (c.status?.lastScheduleTime ? humanDuration(now - Date.parse(c.status.lastScheduleTime)) : "<none>")), age, col("Containers", (c) => containers(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Images", (c) => images(c.spec?.jobTemplate?.spec), { priority: 1 }), col("Selector", (c) => selector(c.spec?.jobTemplate?.spec?.selector), { priority: 1 })],
 };
 
 /** Columns computed on another version's view of the object, as upstream prints from its internal version. */

@@ -3,10 +3,30 @@ import type { KubeObj, Strategy } from "../registry/strategy.js";
 
 const DECISIONS = ["Approved", "Denied"];
 
+/** A signer name is a domain and a path: `example.com/signer-name`. */
+const SIGNER = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/[a-zA-Z0-9._\-/]+$/;
+
+/** The request must be one PEM block of type CERTIFICATE REQUEST, as upstream parses it. */
+function requestCause(request: string): FieldCause | undefined {
+  const pem = Buffer.from(request, "base64").toString("utf8");
+  const block = /-----BEGIN ([A-Z ]+)-----\s*([A-Za-z0-9+/=\s]+?)-----END \1-----/.exec(pem);
+  if (!block) return fieldInvalid("spec.request", "<redacted>", "PEM block type must be CERTIFICATE REQUEST");
+  if (block[1] !== "CERTIFICATE REQUEST") return fieldInvalid("spec.request", "<redacted>", "PEM block type must be CERTIFICATE REQUEST");
+  return undefined;
+}
+
 function validateCsr(csr: KubeObj): FieldCause[] {
   const causes: FieldCause[] = [];
-  if (!csr.spec?.request) causes.push(fieldRequired("spec.request"));
-  if (!csr.spec?.signerName) causes.push(fieldRequired("spec.signerName"));
+  const spec = csr.spec ?? {};
+  if (!spec.request) causes.push(fieldRequired("spec.request"));
+  else {
+    const bad = requestCause(spec.request);
+    if (bad) causes.push(bad);
+  }
+  if (!spec.signerName) causes.push(fieldRequired("spec.signerName"));
+  else if (!SIGNER.test(spec.signerName)) causes.push(fieldInvalid("spec.signerName", spec.signerName, "must be a fully qualified domain and path of the form 'example.com/signer-name'"));
+  if (!spec.usages?.length) causes.push(fieldRequired("spec.usages"));
+  if (spec.expirationSeconds !== undefined && spec.expirationSeconds < 600) causes.push(fieldInvalid("spec.expirationSeconds", spec.expirationSeconds, "may not specify a duration less than 600 seconds (10 minutes)"));
   const types = (csr.status?.conditions ?? []).map((c: any) => c.type);
   if (types.includes("Approved") && types.includes("Denied")) {
     causes.push(fieldInvalid("status.conditions", "Approved", "Approved and Denied conditions are mutually exclusive"));

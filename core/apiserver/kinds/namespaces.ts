@@ -7,7 +7,9 @@ import type { Strategy } from "../registry/strategy.js";
 export const namespaceStrategy: Strategy = {
   nameRule: "label",
   prepareForCreate(obj) {
-    obj.spec = { ...(obj.spec ?? {}), finalizers: obj.spec?.finalizers ?? ["kubernetes"] };
+    // The namespace controller's finalizer is always there at create, beside any others.
+    const finalizers: string[] = obj.spec?.finalizers ?? [];
+    obj.spec = { ...(obj.spec ?? {}), finalizers: finalizers.includes("kubernetes") ? finalizers : [...finalizers, "kubernetes"] };
     obj.status = { phase: "Active" };
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), "kubernetes.io/metadata.name": obj.metadata.name };
   },

@@ -59,14 +59,4 @@ describe.skipIf(kubectlMissing)("kubectl auth", () => {
     expect(cleared.status).toBe(200);
     expect(JSON.parse(cleared.body).status.conditions).toHaveLength(1);
   });
-
-  it("SubjectAccessReview, LocalSubjectAccessReview and TokenReview answer over the API as kubectl's reviews do", async () => {
-    const sar = await k.api("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", { apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: "jane", groups: ["dev"], resourceAttributes: { verb: "list", resource: "pods", namespace: "default" } } });
-    expect(sar.status).toEqual({ allowed: true });
-    const local = await k.cluster.api("POST", "/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews", JSON.stringify({ spec: { user: "jane", resourceAttributes: { verb: "list", resource: "pods", namespace: "other" } } }));
-    expect(local.status).toBe(422);
-    expect(JSON.parse(local.body).message).toContain('spec.resourceAttributes.namespace: Invalid value: "other": must match metadata.namespace');
-    const tr = await k.api("POST", "/apis/authentication.k8s.io/v1/tokenreviews", { spec: { token: "not-a-known-token" } });
-    expect(tr.status.authenticated).toBe(false);
-  });
 });

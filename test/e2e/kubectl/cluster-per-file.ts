@@ -24,14 +24,22 @@ export interface KubectlFile {
   api(method: string, path: string, body?: unknown, contentType?: string): Promise<any>;
 }
 
-/** One started cluster for the whole file (control-plane profile: no controllers, no nodes). */
-export function clusterPerFile(): KubectlFile {
+/**
+ * One started cluster for the whole file: the control-plane profile (no controllers, no
+ * nodes), or the profile whose YAML is given.
+ */
+export function clusterPerFile(opts: { profile?: string } = {}): KubectlFile {
   // Made in the hooks, so a skipped file leaves nothing behind.
   let dir = "";
   let cluster: Cluster | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "kitbash-kubectl-"));
-    cluster = await startCluster(join(dir, "data"), ["--profile", "control-plane"]);
+    let profile = "control-plane";
+    if (opts.profile) {
+      profile = join(dir, "profile.yaml");
+      writeFileSync(profile, opts.profile);
+    }
+    cluster = await startCluster(join(dir, "data"), ["--profile", profile]);
   });
   afterAll(async () => {
     await cluster?.stop();

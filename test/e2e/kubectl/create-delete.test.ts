@@ -13,6 +13,8 @@ describe.skipIf(kubectlMissing)("kubectl create, run, expose and delete", () => 
     expect(ns.metadata.labels).toEqual({ "kubernetes.io/metadata.name": "team-a" });
     expect(ns.spec.finalizers).toEqual(["kubernetes"]);
     expect(await k.fails(["create", "namespace", "team-a"])).toBe('Error from server (AlreadyExists): namespaces "team-a" already exists\n');
+    await k.ok(["apply", "-f", k.manifest("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-b}\nspec: {finalizers: [example.com/cleanup]}\n")]);
+    expect(JSON.parse(await k.ok(["get", "namespace", "team-b", "-o", "jsonpath={.spec.finalizers}"]))).toEqual(["example.com/cleanup", "kubernetes"]);
   });
 
   it("`kubectl create configmap` stores literals and files", async () => {

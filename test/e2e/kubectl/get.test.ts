@@ -35,7 +35,7 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     expect(empty.stderr).toBe("No resources found in tbl namespace.\n");
   });
 
-  it("`kubectl get -o wide` adds the pod's IP and node, and a deployment's containers, images and selector", async () => {
+  it("`kubectl get -o wide` adds the pod's IP and node, a deployment's containers, images and selector, and a node's addresses and system", async () => {
     await k.ok(["create", "namespace", "wide"]);
     await runningPod("wide", "api", "app=api", "node-b", "10.244.1.9");
     const rows = table(await k.ok(["-n", "wide", "get", "pods", "-o", "wide"]));
@@ -45,6 +45,35 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     const d = table(await k.ok(["-n", "wide", "get", "deployments", "-o", "wide"]));
     expect(d[0]).toEqual(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"]);
     expect(d[1]).toEqual(["shop", "0/3", "0", "0", d[1]![4], "nginx", "nginx:1.25", "app=shop"]);
+    await k.api("POST", "/api/v1/nodes", { metadata: { name: "wide-node", labels: { "node-role.kubernetes.io/worker": "", "node-role.kubernetes.io/gpu": "" } } });
+    await k.api("PATCH", "/api/v1/nodes/wide-node/status", { status: { addresses: [{ type: "InternalIP", address: "192.168.0.7" }], nodeInfo: { kubeletVersion: "v1.32.4", osImage: "Debian GNU/Linux 12", kernelVersion: "6.1.0", containerRuntimeVersion: "containerd://1.7.0" } } }, "application/merge-patch+json");
+    const n = table(await k.ok(["get", "node", "wide-node", "-o", "wide"]));
+    expect(n[0]).toEqual(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]);
+    expect(n[1]).toEqual(["wide-node", "Unknown", "gpu,worker", n[1]![3], "v1.32.4", "192.168.0.7", "<none>", "Debian GNU/Linux 12", "6.1.0", "containerd://1.7.0"]);
+  });
+
+  it("`kubectl get events` prints when, what and about which object, and -o wide the source and count", async () => {
+    await k.ok(["create", "namespace", "ev"]);
+    const t = new Date(Date.now() - 15 * 60_000 - 5_000).toISOString().replace(/\.\d+Z$/, "Z");
+    await k.api("POST", "/api/v1/namespaces/ev/events", {
+      metadata: { name: "web.pulled" },
+      involvedObject: { kind: "Pod", name: "web", namespace: "ev", fieldPath: "spec.containers{app}" },
+      reason: "Pulled",
+      message: "Container image pulled ",
+      type: "Normal",
+      source: { component: "kubelet", host: "node-a" },
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 3,
+    });
+    const rows = table(await k.ok(["-n", "ev", "get", "events"]));
+    expect(rows).toEqual([
+      ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+      ["15m", "Normal", "Pulled", "pod/web", "Container image pulled"],
+    ]);
+    const wide = table(await k.ok(["-n", "ev", "get", "events", "-o", "wide"]));
+    expect(wide[0]).toEqual(["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]);
+    expect(wide[1]).toEqual(["15m", "Normal", "Pulled", "pod/web", "spec.containers{app}", "kubelet, node-a", "Container image pulled", "15m", "3", "web.pulled"]);
   });
 
   it("`kubectl get -o yaml` prints the stored object with the server's fields", async () => {
@@ -226,6 +255,10 @@ ${columns}`;
       ["NAME", "DESIRED", "AVAILABLE"],
       ["web", "4", "0"],
     ]);
+    // A status write is read as upstream reads it: Go's empty omitempty fields leave, an unknown field is dropped.
+    const r = await k.cluster.api("PATCH", "/apis/apps/v1/namespaces/subs/deployments/web/status", JSON.stringify({ status: { replicas: 4, readyReplicas: 0, conditions: [], colour: "blue" } }), { "Content-Type": "application/merge-patch+json" });
+    expect(r.headers.warning).toContain('unknown field \\"status.colour\\"');
+    expect(JSON.parse(await k.ok(["-n", "subs", "get", "deployment", "web", "--subresource=status", "-o", "jsonpath={.status}"]))).toEqual({ replicas: 4 });
   });
 
   it("`kubectl get all` lists the kinds in the `all` category, and not config maps", async () => {

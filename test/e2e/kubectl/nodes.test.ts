@@ -8,7 +8,7 @@ describe.skipIf(kubectlMissing)("kubectl cordon, taint and drain", () => {
   it("`kubectl cordon` marks a node unschedulable and `kubectl uncordon` clears it", async () => {
     await node("c1");
     expect(await k.ok(["cordon", "c1"])).toBe("node/c1 cordoned\n");
-    expect(table(await k.ok(["get", "node", "c1"]))[1]!.slice(0, 2)).toEqual(["c1", "NotReady,SchedulingDisabled"]);
+    expect(table(await k.ok(["get", "node", "c1"]))[1]!.slice(0, 2)).toEqual(["c1", "Unknown,SchedulingDisabled"]);
     expect(await k.ok(["get", "nodes", "--field-selector", "spec.unschedulable=true", "-o", "name"])).toBe("node/c1\n");
     expect(await k.ok(["uncordon", "c1"])).toBe("node/c1 uncordoned\n");
     expect(await k.ok(["get", "node", "c1", "-o", "jsonpath={.spec.unschedulable}"])).toBe("");
