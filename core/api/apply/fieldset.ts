@@ -106,12 +106,6 @@ export class FieldSet {
     return out;
   }
 
-  equals(other: FieldSet): boolean {
-    const a = this.paths();
-    const b = other.paths();
-    return a.length === b.length && a.every((p, i) => p.join("\u0000") === b[i]!.join("\u0000"));
-  }
-
   /** The FieldsV1 object: children by element, `.` marking a member that also has children. */
   toFieldsV1(): Record<string, unknown> {
     const enc = (n: Node): Record<string, unknown> => {

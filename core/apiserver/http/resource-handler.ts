@@ -204,8 +204,9 @@ async function handleSubresource(
       checkPatchOptions(type, query);
       const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
       if (type === APPLY_PATCH) {
+        checkBody(served, patch as KubeObj, query, warnings);
         const { obj } = await serverSideApply(store, served, namespace, name, patch, { ...opts, subresource: "status" }, query.get("force") === "true");
-        return sendJson(res, 200, obj);
+        return sendJson(res, 200, obj, warnings);
       }
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => {
         const next = applyPatch(type, current, patch, served);

@@ -13,7 +13,7 @@ export interface FieldOwner {
   subresource?: string;
 }
 
-export function applySchemaOf(res: ServedResource): ApplySchema {
+function applySchemaOf(res: ServedResource): ApplySchema {
   if (res.definition) return ApplySchema.builtin(res.definition);
   if (res.crd) return ApplySchema.crd(res.crd.schema, res.crd.preserveUnknownFields);
   return ApplySchema.deduced();
