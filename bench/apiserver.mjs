@@ -20,7 +20,7 @@ const PHASE_MS = 2000;
 
 async function start(root, backend) {
   const dir = mkdtempSync(join(tmpdir(), `kitbash-bench-${backend}-`));
-  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", `components.apiserver.pluginConfig=${backendArgs[backend] ? JSON.stringify([{ name: backend, args: backendArgs[backend] }]) : "null"}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", "components.controller-manager.enabled=false", "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", `components.apiserver.pluginConfig=${backendArgs[backend] ? JSON.stringify([{ name: backend, args: backendArgs[backend] }]) : "null"}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
