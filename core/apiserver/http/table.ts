@@ -48,6 +48,18 @@ const accessModes = (modes: string[] | undefined) => (modes ?? []).map((m) => MO
 const images = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.image).join(",");
 const containers = (spec: any) => (spec?.template?.spec?.containers ?? []).map((c: any) => c.name).join(",");
 
+/** ReplicaSets and ReplicationControllers print the same columns upstream. */
+const replicaColumns: Column[] = [
+  name,
+  col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
+  col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
+  col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
+  age,
+  col("Containers", (r) => containers(r.spec), { priority: 1 }),
+  col("Images", (r) => images(r.spec), { priority: 1 }),
+  col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
+];
+
 /** Upstream's printer columns for the main kinds (the others in table-other-kinds.ts); NAME and CREATED AT for kinds upstream prints no columns for. */
 const PRINTERS: Record<string, Column[]> = {
   "/pods": podColumns,
@@ -131,16 +143,7 @@ const PRINTERS: Record<string, Column[]> = {
     col("Images", (d) => images(d.spec), { priority: 1 }),
     col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
   ],
-  "apps/replicasets": [
-    name,
-    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
-    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
-    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
-    age,
-    col("Containers", (r) => containers(r.spec), { priority: 1 }),
-    col("Images", (r) => images(r.spec), { priority: 1 }),
-    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
-  ],
+  "apps/replicasets": replicaColumns,
   "apps/statefulsets": [name, col("Ready", (s) => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`), age, col("Containers", (s) => containers(s.spec), { priority: 1 }), col("Images", (s) => images(s.spec), { priority: 1 })],
   "apps/daemonsets": [
     name,
@@ -155,16 +158,7 @@ const PRINTERS: Record<string, Column[]> = {
     col("Images", (d) => images(d.spec), { priority: 1 }),
     col("Selector", (d) => selector(d.spec?.selector), { priority: 1 }),
   ],
-  "/replicationcontrollers": [
-    name,
-    col("Desired", (r) => r.spec?.replicas ?? 0, { type: "integer" }),
-    col("Current", (r) => r.status?.replicas ?? 0, { type: "integer" }),
-    col("Ready", (r) => r.status?.readyReplicas ?? 0, { type: "integer" }),
-    age,
-    col("Containers", (r) => containers(r.spec), { priority: 1 }),
-    col("Images", (r) => images(r.spec), { priority: 1 }),
-    col("Selector", (r) => selector(r.spec?.selector), { priority: 1 }),
-  ],
+  "/replicationcontrollers": replicaColumns,
   "/podtemplates": [
     name,
     col("Containers", (t) => containers({ template: t.template })),
