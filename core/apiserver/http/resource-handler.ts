@@ -7,7 +7,7 @@ import type { KubeObj } from "../registry/strategy.js";
 import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/served-resource.js";
 import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
 import { decodeBody, mediaType, readBody } from "./body.js";
-import { sendJson } from "./respond.js";
+import { sendJson, sendJsonText, sendList, sharedJson } from "./respond.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { APPLY_PATCH, checkPatchOptions, serverSideApply } from "./apply.js";
@@ -77,13 +77,14 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   switch (info.verb) {
     case "get": {
       const obj = await store.read(namespace, info.name!);
-      return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
+      if (table) return sendJson(res, 200, toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include));
+      return sendJsonText(res, 200, sharedJson(obj));
     }
     case "list": {
       const list = await store.list(namespace, listQuery(query));
       const metadata = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) };
       if (table) return sendJson(res, 200, toTable(served, list.items, metadata, include));
-      return sendJson(res, 200, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata, items: list.items });
+      return sendList(res, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata }, list.items);
     }
     case "watch":
       return serveWatch(

@@ -2,7 +2,33 @@ import type { ServerResponse } from "node:http";
 import { StatusError, internalError } from "../../api/status.js";
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, code, JSON.stringify(body), warnings);
+}
+
+/**
+ * Texts of objects served as they are held, never mutated afterwards (the watch cache's
+ * entries and the views the store makes of them): a hot object is serialized once, not on
+ * every GET or list that includes it.
+ */
+const textOf = new WeakMap<object, string>();
+
+export function sharedJson(obj: object): string {
+  let text = textOf.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    textOf.set(obj, text);
+  }
+  return text;
+}
+
+/** A list whose items are texts reused from sharedJson; the envelope alone is serialized anew. */
+export function sendList(res: ServerResponse, envelope: { kind: string; apiVersion: string; metadata: object }, items: readonly object[]): void {
+  const head = `{"kind":${JSON.stringify(envelope.kind)},"apiVersion":${JSON.stringify(envelope.apiVersion)},"metadata":${JSON.stringify(envelope.metadata)},"items":[`;
+  sendJsonText(res, 200, head + items.map(sharedJson).join(",") + "]}");
+}
+
+/** Sends JSON that is already text. */
+export function sendJsonText(res: ServerResponse, code: number, text: string, warnings: string[] = []): void {
   const headers: Record<string, string | string[]> = {
     "Content-Type": "application/json",
     "Content-Length": String(Buffer.byteLength(text)),
