@@ -20,6 +20,7 @@ export { KubeClient, ResourceClient, transportFor, type RequestOptions } from ".
 export { loadKubeconfig, type ClientConfig } from "./config.js";
 export type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.js";
 export { HttpsTransport } from "./https-transport.js";
+export { DeferredTransport } from "./deferred-transport.js";
 export { Http2Transport } from "./http2-transport.js";
 export { NegotiatingTransport, negotiateProtocol, type Protocol } from "./negotiating-transport.js";
 export {
