@@ -3,6 +3,7 @@ import { apiServerComponent } from "../core/apiserver/component.js";
 import { controllerManagerComponent } from "../core/controller-manager/component.js";
 import { schedulerComponent } from "../core/scheduler/component.js";
 import { etcdComponent } from "../core/etcd/component.js";
+import { addonsComponent } from "../core/addons/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
 export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
@@ -10,4 +11,5 @@ export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
   apiServerComponent,
   controllerManagerComponent,
   schedulerComponent,
+  addonsComponent,
 ];
