@@ -6,18 +6,10 @@ import { LocalEtcdCluster } from "../../core/etcd/local-cluster.js";
 import { createRootLogger } from "../../core/kernel/logging.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { etcdAvailable, freePort } from "../support/etcd.js";
+import { until } from "../support/until.js";
 
 const LEASE = { duration: 3000, renew: 2000, retry: 500 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.runIf(etcdAvailable())("the ha-etcd profile: two API servers on a 3-member etcd", () => {
   const dir = mkdtempSync(join(tmpdir(), "kitbash-ha-"));
