@@ -8,6 +8,7 @@ import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/s
 import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
 import { decodeBody, mediaType, readBody } from "./body.js";
 import { sendJson, sendJsonText, sendList, sharedJson } from "./respond.js";
+import { partialObjectMetadata, partialObjectMetadataList, wantsPartialMetadata } from "./partial-metadata.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { APPLY_PATCH, checkPatchOptions, serverSideApply } from "./apply.js";
@@ -74,16 +75,19 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   // kubectl asks for server-side printing with as=Table in the Accept header.
   const table = wantsTable(req.headers.accept);
   const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
+  const metadataOnly = table ? undefined : wantsPartialMetadata(req.headers.accept);
   switch (info.verb) {
     case "get": {
       const obj = await store.read(namespace, info.name!);
       if (table) return sendJson(res, 200, toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include));
+      if (metadataOnly) return sendJson(res, 200, partialObjectMetadata(obj, metadataOnly));
       return sendJsonText(res, 200, sharedJson(obj));
     }
     case "list": {
       const list = await store.list(namespace, listQuery(query));
       const metadata = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) };
       if (table) return sendJson(res, 200, toTable(served, list.items, metadata, include));
+      if (metadataOnly) return sendJson(res, 200, partialObjectMetadataList(list.items, metadata, metadataOnly));
       return sendList(res, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata }, list.items);
     }
     case "watch":
@@ -99,7 +103,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
           ...(query.get("timeoutSeconds") ? { timeoutSeconds: Number(query.get("timeoutSeconds")) } : {}),
         },
         ctx.minRequestTimeoutSeconds,
-        table ? tableEncoder(served, include) : undefined,
+        table ? tableEncoder(served, include) : metadataOnly ? (o) => partialObjectMetadata(o as { metadata: object }, metadataOnly) : undefined,
       );
     case "create": {
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");
