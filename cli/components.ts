@@ -4,6 +4,7 @@ import { controllerManagerComponent } from "../core/controller-manager/component
 import { schedulerComponent } from "../core/scheduler/component.js";
 import { etcdComponent } from "../core/etcd/component.js";
 import { addonsComponent } from "../core/addons/component.js";
+import { runtimeComponent } from "../core/runtime/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
 export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
@@ -12,4 +13,5 @@ export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
   controllerManagerComponent,
   schedulerComponent,
   addonsComponent,
+  runtimeComponent,
 ];
