@@ -110,6 +110,19 @@ export function buildProgram(): Command {
     .option("--data-dir <dir>", "folder holding the runtime's data")
     .action(async (opts) => run(import("./commands/images.js"), { ...opts, action: "list" }));
 
+  const token = program.command("token").description("bootstrap tokens for joining nodes");
+  token
+    .command("create")
+    .description("create a bootstrap token (a Secret in kube-system) and print it, for kitbash node join")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "the cluster's data dir, whose admin kubeconfig is used")
+    .option("--kubeconfig <path>", "kubeconfig to create the token with")
+    .option("--ttl <duration>", "how long the token is valid (0 never expires)", "24h")
+    .option("--description <text>", "a note stored with the token")
+    .option("--groups <list>", "extra groups the token authenticates as", "system:bootstrappers:kubeadm:default-node-token")
+    .action(async (opts) => run(import("./commands/token-create.js"), opts));
+
   program
     .command("backup")
     .description("write every object of the profile's storage, at one revision, to a backup file (any backend)")
