@@ -13,6 +13,8 @@ import clusterDns from "./addons/dns/cluster-dns/index.js";
 import hostNetwork from "./runtime/network/host/index.js";
 import csrSigning from "./controller-manager/controllers/csrsigning/index.js";
 import csrApproving from "./controller-manager/controllers/csrapproving/index.js";
+import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
+import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -52,4 +54,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, clusterDns, hostNetwork, csrSigning, csrApproving, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, clusterDns, hostNetwork, csrSigning, csrApproving, bootstrapSigner, tokenCleaner, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createSecureServer } from "node:http2";
 import type { AddressInfo, Server, Socket } from "node:net";
@@ -18,6 +19,7 @@ import { createApp } from "./http/app.js";
 import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import { publishClusterInfo } from "./cluster-info.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
 
@@ -130,6 +132,7 @@ export class ApiServerMain implements Component {
 
     const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
     await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
+    if (s.secure) await publishClusterInfo(stores, { server: `https://${endpointIP.includes(":") ? `[${endpointIP}]` : endpointIP}:${this.port}`, caCert: readFileSync(join(pkiDir, "ca.crt"), "utf8") });
     this.ready = true;
     logger.info({ url: this.url() }, "API server listening");
   }

@@ -87,4 +87,38 @@ describe("certificate signing requests: csrapproving and csrsigning", () => {
     const bad = kitbash(["token", "create", "--data-dir", dir, "--groups", "admins"]);
     expect([bad.status, bad.stderr.trim()]).toEqual([2, "error: --groups: admins is not a bootstrap group (system:bootstrappers:<name>)"]);
   });
+
+  it("cluster-info is public and signed with each bootstrap token; an expired token and its signature go", async () => {
+    const anonymous = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(new URL("/api/v1/namespaces/kube-public/configmaps/cluster-info", c.url), { ca: readFileSync(join(dir, "pki", "ca.crt")) }, (res) => {
+        let t = "";
+        res.on("data", (d) => (t += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: t }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(anonymous.status).toBe(200);
+    const kubeconfig = (JSON.parse(anonymous.body) as { data: { kubeconfig: string } }).data.kubeconfig;
+    expect(kubeconfig).toContain(`server: ${c.url}`);
+    expect(kubeconfig).toContain(`certificate-authority-data: ${readFileSync(join(dir, "pki", "ca.crt")).toString("base64")}`);
+
+    const token = kitbash(["token", "create", "--data-dir", dir, "--ttl", "3s"]).stdout.trim();
+    const [id, secret] = token.split(".");
+    const signature = await until("the token's signature on cluster-info", async () => {
+      const cm = JSON.parse((await c.api("GET", "/api/v1/namespaces/kube-public/configmaps/cluster-info")).body) as { data: Record<string, string> };
+      return cm.data[`jws-kubeconfig-${id}`];
+    });
+    const [header, payload, sig] = signature.split(".");
+    expect(payload).toBe("");
+    const { flattenedVerify } = await import("jose");
+    const verified = await flattenedVerify({ protected: header!, payload: Buffer.from(kubeconfig).toString("base64url"), signature: sig! }, new TextEncoder().encode(secret));
+    expect(verified.protectedHeader).toEqual({ alg: "HS256", kid: id });
+
+    await until("the expired token to be deleted", async () => (await c.api("GET", `/api/v1/namespaces/kube-system/secrets/bootstrap-token-${id}`)).status === 404, 15_000);
+    await until("its signature to be removed", async () => {
+      const cm = JSON.parse((await c.api("GET", "/api/v1/namespaces/kube-public/configmaps/cluster-info")).body) as { data: Record<string, string> };
+      return cm.data[`jws-kubeconfig-${id}`] === undefined;
+    }, 15_000);
+  }, 40_000);
 });
