@@ -3,6 +3,7 @@ import alwaysAllow from "./apiserver/authorization/always-allow/index.js";
 import alwaysDeny from "./apiserver/authorization/always-deny/index.js";
 import anonymous from "./apiserver/authentication/anonymous/index.js";
 import x509 from "./apiserver/authentication/x509/index.js";
+import tokenFile from "./apiserver/authentication/token-file/index.js";
 import garbageCollector from "./controller-manager/controllers/garbagecollector/index.js";
 import namespaceController from "./controller-manager/controllers/namespace/index.js";
 import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
@@ -54,4 +55,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, clusterDns, hostNetwork, csrSigning, csrApproving, bootstrapSigner, tokenCleaner, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, tokenFile, garbageCollector, namespaceController, serviceAccountController, clusterDns, hostNetwork, csrSigning, csrApproving, bootstrapSigner, tokenCleaner, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
