@@ -3,9 +3,12 @@
 // the plugin; watch delivery latency with 1,000 watchers. Targets (sqlite, 2 cores):
 // >= 2,000 creates/s, >= 10,000 gets/s, p99 < 50 ms at 50 clients, watch p99 < 100 ms.
 // Load comes from a separate process per phase (bench/lib/load.mjs, HTTP/2 like client-go),
-// so the server's event loop is not shared with the client's.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// so the server's event loop is not shared with the client's. GETs are measured again with
+// h2load when it is installed: Node's HTTP/2 client spends more CPU per request than the
+// server does, so on two shared cores it, not the server, sets the Node figure.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -18,9 +21,16 @@ const backendArgs = {};
 const CONCURRENCY = [1, 10, 50];
 const PHASE_MS = 2000;
 
+/** h2load (Debian's nghttp2-client): a C HTTP/2 load generator that costs the shared cores a tenth of Node's client. */
+const H2LOAD = spawnSync("h2load", ["--version"]).status === 0;
+
 async function start(root, backend) {
   const dir = mkdtempSync(join(tmpdir(), `kitbash-bench-${backend}-`));
-  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", "components.controller-manager.enabled=false", "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", `components.apiserver.pluginConfig=${backendArgs[backend] ? JSON.stringify([{ name: backend, args: backendArgs[backend] }]) : "null"}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
+  // A bearer token for h2load, which cannot present client certificates; the Node load generator uses the admin certificate.
+  const token = randomBytes(16).toString("hex");
+  writeFileSync(join(dir, "bench-tokens.csv"), `${token},bench-admin,bench-admin,"system:masters"\n`);
+  const plugins = [{ name: backend, args: backendArgs[backend] ?? {} }, { name: "token-file", args: { tokenAuthFile: "bench-tokens.csv" } }];
+  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", "components.controller-manager.enabled=false", "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", "components.apiserver.plugins.authentication.enabled=[{name: x509}, {name: token-file}, {name: anonymous}]", "--set", `components.apiserver.pluginConfig=${JSON.stringify(plugins)}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
@@ -30,7 +40,7 @@ async function start(root, backend) {
     });
     child.on("exit", (c) => reject(new Error(`kitbash up exited ${c}`)));
   });
-  return { dir, child, url, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
+  return { dir, child, url, token, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
 }
 
 /**
@@ -63,6 +73,34 @@ function loadProcess(s, cfg) {
     child.stdout.on("data", (d) => (out += d));
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load ${JSON.stringify(cfg)} exited ${code}`))));
   });
+}
+
+/**
+ * GETs of `count` objects by h2load at `clients` concurrent streams (25 per connection, as
+ * client-go multiplexes), for `ms`; latency percentiles from its per-request log.
+ */
+async function h2loadGets(s, { clients, count, base, prefix, ms }) {
+  const dir = mkdtempSync(join(tmpdir(), "kitbash-h2load-"));
+  try {
+    const uris = join(dir, "uris");
+    writeFileSync(uris, Array.from({ length: count }, (_, i) => `${s.url}${base}/${prefix}${i}`).join("\n") + "\n");
+    const conns = Math.ceil(clients / 25);
+    const before = serverCpuMs(s.child.pid);
+    const log = join(dir, "log");
+    await new Promise((resolve, reject) => {
+      const h = spawn("h2load", ["-D", String(ms / 1000), "-c", String(conns), "-m", String(Math.ceil(clients / conns)), "-t", "1", "-H", `Authorization: Bearer ${s.token}`, "-i", uris, "--log-file", log], { stdio: ["ignore", "ignore", "inherit"] });
+      h.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`h2load exited ${code}`))));
+    });
+    const after = serverCpuMs(s.child.pid);
+    const rows = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split("\t").map(Number));
+    const bad = rows.filter((r) => r[1] < 200 || r[1] >= 300).length;
+    if (bad) throw new Error(`h2load: ${bad} of ${rows.length} GETs were not 2xx`);
+    const lat = rows.map((r) => r[2] / 1000).sort((a, b) => a - b);
+    const pct = (p) => +lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(2);
+    return { loadGenerator: "h2load", ops: rows.length, opsPerSec: Math.round(rows.length / (ms / 1000)), p50Ms: pct(50), p99Ms: pct(99), ...(before !== undefined && after !== undefined ? { serverCpuUsPerOp: Math.round(((after - before) * 1000) / rows.length) } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function rawStorage(root, backend) {
@@ -106,9 +144,11 @@ export async function run({ root }) {
         const update = await load(s, { ...phase, op: "update", count: create.ops });
         // HTTP/1.1 keep-alive (curl, @kubernetes/client-node) beside HTTP/2 at the top concurrency.
         const http1 = c === 50 ? [["get-http1", await load(s, { ...phase, op: "get", count: create.ops, protocol: "http1" })]] : [];
-        for (const [op, r] of [["create", create], ["get", get], ["update", update], ...http1]) {
+        // The same GETs from a load generator that leaves the server the cores: its capacity, not the client's.
+        const h2 = H2LOAD ? [["get-h2load", await h2loadGets(s, { clients: c, count: create.ops, base, prefix, ms: PHASE_MS * 2 })]] : [];
+        for (const [op, r] of [["create", create], ["get", get], ["update", update], ...http1, ...h2]) {
           results.push({ backend, op, clients: c, ...r });
-          chart.push({ label: `${backend} ${op} c=${c}`, value: r.opsPerSec, ...(backend === "sqlite" && op === "create" ? { target: 2000 } : backend === "sqlite" && op === "get" ? { target: 10000 } : {}) });
+          chart.push({ label: `${backend} ${op} c=${c}`, value: r.opsPerSec, ...(backend === "sqlite" && op === "create" ? { target: 2000 } : backend === "sqlite" && op.startsWith("get") && op !== "get-http1" ? { target: 10000 } : {}) });
         }
       }
       // 500 objects in their own namespace for the list measurement.
@@ -137,10 +177,11 @@ export async function run({ root }) {
     }
   }
   await etcd?.stop();
+  if (!H2LOAD) console.log("no h2load on PATH (Debian: nghttp2-client): GETs measured with the Node load generator only");
   for (const r of results) {
     if (r.backend !== "sqlite") continue;
     if (r.op === "create" && r.clients === 50) r.met = r.opsPerSec >= 2000 && r.p99Ms < 50;
-    if (r.op === "get" && r.clients === 50) r.met = r.opsPerSec >= 10000 && r.p99Ms < 50;
+    if ((r.op === "get" || r.op === "get-h2load") && r.clients === 50) r.met = r.opsPerSec >= 10000 && r.p99Ms < 50;
   }
   return { metric: "ops/s (watch: p99 ms)", results, chart };
 }
