@@ -58,10 +58,12 @@ export const bySizeOlder = (a: ReplicaSet, b: ReplicaSet) => (b.spec.replicas ??
 /**
  * Upstream's NewRSNewReplicas: how big the new set may be now. Rolling: up to the surge
  * allowance over all sets' replicas, never beyond the Deployment's replicas. Recreate: all.
+ * A set scaled down whose status still counts more pods is counted at that: its pods may not
+ * be gone yet, and the surge bound is on pods, not on wishes.
  */
 export function newReplicaSetReplicas(d: Deployment, all: ReplicaSet[], newRS: ReplicaSet): number {
   if (!isRollingUpdate(d)) return replicasOf(d);
-  const current = specReplicas(all);
+  const current = all.reduce((n, rs) => n + Math.max(rs.spec.replicas ?? 0, rs.status?.replicas ?? 0), 0);
   const maxTotal = replicasOf(d) + maxSurge(d);
   if (current >= maxTotal) return newRS.spec.replicas ?? 0;
   const up = Math.min(maxTotal - current, Math.max(0, replicasOf(d) - (newRS.spec.replicas ?? 0)));

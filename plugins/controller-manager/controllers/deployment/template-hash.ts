@@ -3,11 +3,15 @@ import type { PodTemplate } from "./types.js";
 
 const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
-/** JSON with object keys sorted, so equal templates print alike whatever order their fields came in. */
+/**
+ * JSON with object keys sorted and null fields left out, so equal templates print alike whatever
+ * order their fields came in. Upstream compares decoded structs, where `creationTimestamp: null`
+ * (which kubectl writes into templates) and no creationTimestamp are the same.
+ */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
   }
   return JSON.stringify(v);
