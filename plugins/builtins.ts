@@ -7,6 +7,9 @@ import tokenFile from "./apiserver/authentication/token-file/index.js";
 import garbageCollector from "./controller-manager/controllers/garbagecollector/index.js";
 import namespaceController from "./controller-manager/controllers/namespace/index.js";
 import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
+import replicaSetController from "./controller-manager/controllers/replicaset/index.js";
+import replicationController from "./controller-manager/controllers/replicationcontroller/index.js";
+import deploymentController from "./controller-manager/controllers/deployment/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -55,4 +58,26 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, tokenFile, garbageCollector, namespaceController, serviceAccountController, clusterDns, hostNetwork, csrSigning, csrApproving, bootstrapSigner, tokenCleaner, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [
+  alwaysAllow,
+  alwaysDeny,
+  anonymous,
+  etcd3,
+  memory,
+  sqlite,
+  x509,
+  tokenFile,
+  garbageCollector,
+  namespaceController,
+  serviceAccountController,
+  replicaSetController,
+  replicationController,
+  deploymentController,
+  clusterDns,
+  hostNetwork,
+  csrSigning,
+  csrApproving,
+  bootstrapSigner,
+  tokenCleaner,
+  ...schedulerPlugins,
+].sort((a, b) => a.name.localeCompare(b.name));
