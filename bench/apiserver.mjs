@@ -6,13 +6,12 @@
 // so the server's event loop is not shared with the client's. GETs are measured again with
 // h2load when it is installed: Node's HTTP/2 client spends more CPU per request than the
 // server does, so on two shared cores it, not the server, sets the Node figure.
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startEtcdMember } from "./support/etcd-member.mjs";
+import { H2LOAD, h2loadGets, load, startServer, stopServer } from "./support/apiserver-harness.mjs";
 
 export const name = "apiserver";
 const BACKENDS = ["sqlite", "memory", "etcd3"];
@@ -20,88 +19,6 @@ const BACKENDS = ["sqlite", "memory", "etcd3"];
 const backendArgs = {};
 const CONCURRENCY = [1, 10, 50];
 const PHASE_MS = 2000;
-
-/** h2load (Debian's nghttp2-client): a C HTTP/2 load generator that costs the shared cores a tenth of Node's client. */
-const H2LOAD = spawnSync("h2load", ["--version"]).status === 0;
-
-async function start(root, backend) {
-  const dir = mkdtempSync(join(tmpdir(), `kitbash-bench-${backend}-`));
-  // A bearer token for h2load, which cannot present client certificates; the Node load generator uses the admin certificate.
-  const token = randomBytes(16).toString("hex");
-  writeFileSync(join(dir, "bench-tokens.csv"), `${token},bench-admin,bench-admin,"system:masters"\n`);
-  const plugins = [{ name: backend, args: backendArgs[backend] ?? {} }, { name: "token-file", args: { tokenAuthFile: "bench-tokens.csv" } }];
-  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", "components.controller-manager.enabled=false", "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", "components.apiserver.plugins.authentication.enabled=[{name: x509}, {name: token-file}, {name: anonymous}]", "--set", `components.apiserver.pluginConfig=${JSON.stringify(plugins)}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /API server: (\S+)/.exec(out);
-      if (m && out.includes("kubeconfig")) resolve(m[1]);
-    });
-    child.on("exit", (c) => reject(new Error(`kitbash up exited ${c}`)));
-  });
-  return { dir, child, url, token, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
-}
-
-/**
- * CPU time the server process has used, in ms (Linux /proc; undefined elsewhere). Per
- * request it is a figure that other load on the machine disturbs far less than ops/s.
- */
-function serverCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = 100;
-
-/** Runs one load process (bench/lib/load.mjs) against the server and returns what it measured, with the server's CPU per request. */
-async function load(s, cfg) {
-  const before = serverCpuMs(s.child.pid);
-  const r = await loadProcess(s, cfg);
-  const after = serverCpuMs(s.child.pid);
-  if (before !== undefined && after !== undefined && r.ops) r.serverCpuUsPerOp = Math.round(((after - before) * 1000) / r.ops);
-  return r;
-}
-
-function loadProcess(s, cfg) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "lib", "load.mjs"), JSON.stringify({ url: s.url, pki: join(s.dir, "pki"), ...cfg })], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load ${JSON.stringify(cfg)} exited ${code}`))));
-  });
-}
-
-/**
- * GETs of `count` objects by h2load at `clients` concurrent streams (25 per connection, as
- * client-go multiplexes), for `ms`; latency percentiles from its per-request log.
- */
-async function h2loadGets(s, { clients, count, base, prefix, ms }) {
-  const dir = mkdtempSync(join(tmpdir(), "kitbash-h2load-"));
-  try {
-    const uris = join(dir, "uris");
-    writeFileSync(uris, Array.from({ length: count }, (_, i) => `${s.url}${base}/${prefix}${i}`).join("\n") + "\n");
-    const conns = Math.ceil(clients / 25);
-    const before = serverCpuMs(s.child.pid);
-    const log = join(dir, "log");
-    await new Promise((resolve, reject) => {
-      const h = spawn("h2load", ["-D", String(ms / 1000), "-c", String(conns), "-m", String(Math.ceil(clients / conns)), "-t", "1", "-H", `Authorization: Bearer ${s.token}`, "-i", uris, "--log-file", log], { stdio: ["ignore", "ignore", "inherit"] });
-      h.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`h2load exited ${code}`))));
-    });
-    const after = serverCpuMs(s.child.pid);
-    const rows = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split("\t").map(Number));
-    const bad = rows.filter((r) => r[1] < 200 || r[1] >= 300).length;
-    if (bad) throw new Error(`h2load: ${bad} of ${rows.length} GETs were not 2xx`);
-    const lat = rows.map((r) => r[2] / 1000).sort((a, b) => a - b);
-    const pct = (p) => +lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(2);
-    return { loadGenerator: "h2load", ops: rows.length, opsPerSec: Math.round(rows.length / (ms / 1000)), p50Ms: pct(50), p99Ms: pct(99), ...(before !== undefined && after !== undefined ? { serverCpuUsPerOp: Math.round(((after - before) * 1000) / rows.length) } : {}) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function rawStorage(root, backend) {
   const { default: manifest } = await import(pathToFileURL(join(root, "dist", "plugins", "apiserver", "storage", backend, "index.js")).href);
@@ -133,7 +50,12 @@ export async function run({ root }) {
   if (etcd) backendArgs.etcd3 = { endpoints: [etcd.endpoint], prefix: "/bench" };
   else console.log("skipping the etcd3 backend: no etcd on PATH (install etcd-server)");
   for (const backend of BACKENDS.filter((b) => b !== "etcd3" || etcd)) {
-    const s = await start(root, backend);
+    const s = await startServer(root, {
+      label: backend,
+      tokenFile: true,
+      sets: [`components.apiserver.plugins.storage.enabled[0].name=${backend}`],
+      pluginConfig: [{ name: backend, args: backendArgs[backend] ?? {} }],
+    });
     try {
       const base = "/api/v1/namespaces/default/configmaps";
       for (const c of CONCURRENCY) {
@@ -172,8 +94,7 @@ export async function run({ root }) {
         results.push({ backend, op: "overhead", createRatio: +(raw.createsPerSec / api("create")).toFixed(2), getRatio: +(raw.getsPerSec / api("get")).toFixed(2) });
       }
     } finally {
-      await s.stop();
-      rmSync(s.dir, { recursive: true, force: true });
+      await stopServer(s);
     }
   }
   await etcd?.stop();
