@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createSecureServer } from "node:http2";
 import type { AddressInfo, Server, Socket } from "node:net";
@@ -86,11 +85,16 @@ export class ApiServerMain implements Component {
     this.stores = stores;
     await this.serveCrds(stores);
 
+    const pkiDir = join(this.ctx.dataDir, "pki");
+    const serviceIP = kinds.serviceIPs.first;
+    const pki = s.secure ? await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") }) : undefined;
+    const kubelet = pki ? { cert: pki.kubeletClientCert, key: pki.kubeletClientKey, preferredAddressTypes: s.kubeletPreferredAddressTypes, timeoutMs: s.kubeletTimeoutSeconds * 1000 } : undefined;
     const app = createApp({
       stores,
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
-      subresources: subresourceHandlers(stores),
+      subresources: subresourceHandlers(stores, kubelet),
+      ...(kubelet ? { kubelet } : {}),
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
@@ -108,10 +112,7 @@ export class ApiServerMain implements Component {
       ],
     });
 
-    const pkiDir = join(this.ctx.dataDir, "pki");
-    const serviceIP = kinds.serviceIPs.first;
-    if (s.secure) {
-      const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
+    if (pki) {
       // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
       const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
       server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));
@@ -132,7 +133,7 @@ export class ApiServerMain implements Component {
 
     const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
     await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
-    if (s.secure) await publishClusterInfo(stores, { server: `https://${endpointIP.includes(":") ? `[${endpointIP}]` : endpointIP}:${this.port}`, caCert: readFileSync(join(pkiDir, "ca.crt"), "utf8") });
+    if (pki) await publishClusterInfo(stores, { server: `https://${endpointIP.includes(":") ? `[${endpointIP}]` : endpointIP}:${this.port}`, caCert: pki.caCert });
     this.ready = true;
     logger.info({ url: this.url() }, "API server listening");
   }

@@ -7,7 +7,9 @@ import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
 import { hasImpersonation, impersonate } from "../filters/impersonate.js";
-import { notFound, StatusError } from "../../api/status.js";
+import { badRequest, internalError, notFound, serviceUnavailable, StatusError } from "../../api/status.js";
+import { isKubeletSubresource, kubeletTarget, type KubeletCredentials } from "../kubelet/kubelet-connection.js";
+import { proxyUpgrade, refuse } from "../kubelet/kubelet-proxy.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
@@ -25,6 +27,8 @@ export interface AppContext extends HandlerContext {
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
   openapi: OpenApi;
+  /** How to reach kubelets (logs, exec, attach, port-forward); absent when serving plain HTTP. */
+  kubelet?: KubeletCredentials;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }
@@ -45,17 +49,39 @@ export interface App {
 export function createApp(ctx: AppContext): App {
   return {
     request: (req, res) => void serve(req, res, ctx),
-    upgrade: (req, socket) => refuseUpgrade(req, socket),
+    upgrade: (req, socket, head) => void upgrade(req, socket, head, ctx),
   };
 }
 
 /**
- * No resource streams over an upgraded connection yet (exec and attach will); until
- * then an upgrade request gets a Status on the HTTP/1.1 connection it came on.
+ * An HTTP/1.1 upgrade (WebSocket or SPDY): pods' exec, attach and portforward go to the pod's
+ * kubelet once the caller may `create` them (upstream's rule for WebSocket upgrades since 1.31);
+ * any other upgrade gets a Status on the connection it came on.
  */
-function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
-  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`, reason: "BadRequest", code: 400 });
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: AppContext): Promise<void> {
+  try {
+    const { pathname, searchParams } = splitUrl(req.url ?? "/");
+    const info = parseRequestInfo(req.method ?? "GET", pathname, searchParams);
+    if (!info.resourceRequest || info.group !== "" || info.resource !== "pods" || !info.name || !isKubeletSubresource(info.subresource) || info.subresource === "log") {
+      throw badRequest(`upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`);
+    }
+    if (!ctx.kubelet) throw serviceUnavailable("this API server has no kubelet client credentials (it serves plain HTTP)");
+    const user = await identify(req, pathname, ctx);
+    await authorize(ctx.authorizers(), attributes({ ...info, verb: "create" }, user));
+    const target = await kubeletTarget(ctx.stores, ctx.kubelet, info.namespace!, info.name, info.subresource!, searchParams);
+    proxyUpgrade(req, socket, head, target, ctx.kubelet);
+  } catch (err) {
+    if (!(err instanceof StatusError)) ctx.logger.error({ err, path: req.url }, "upgrade failed");
+    refuse(socket, err instanceof StatusError ? err : internalError((err as Error).message));
+  }
+}
+
+/** The caller: authenticated, then the user it impersonates when it asks to (each part authorized). */
+async function identify(req: IncomingMessage, path: string, ctx: AppContext): Promise<UserInfo> {
+  const peer = peerCertificate(req);
+  let user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+  if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
+  return user;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
@@ -65,16 +91,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
   const started = process.hrtime.bigint();
   let code = 500;
   try {
-    const peer = peerCertificate(req);
     let user: UserInfo;
     try {
-      user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+      user = await identify(req, path, ctx);
     } catch (err) {
       // Health and version stay readable to anyone, as upstream's system:public-info-viewer grants.
-      if (!PUBLIC_PATHS.has(path)) throw err;
+      if (!PUBLIC_PATHS.has(path) || !(err instanceof StatusError) || err.status.code !== 401) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
-    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);

@@ -28,4 +28,17 @@ export interface ApiServerSettings {
     minor?: string;
     gitVersion?: string;
   };
+  /**
+   * Which of a Node's status.addresses the API server dials its kubelet at, first match wins (--kubelet-preferred-address-types)
+   *
+   * @minItems 1
+   */
+  kubeletPreferredAddressTypes?: [
+    "Hostname" | "InternalDNS" | "InternalIP" | "ExternalDNS" | "ExternalIP",
+    ...("Hostname" | "InternalDNS" | "InternalIP" | "ExternalDNS" | "ExternalIP")[]
+  ];
+  /**
+   * How long connecting to a kubelet may take (--kubelet-timeout)
+   */
+  kubeletTimeoutSeconds?: number;
 }
