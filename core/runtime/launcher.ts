@@ -69,7 +69,7 @@ export function launch(spec: LaunchSpec): ChildProcess {
   return spawn(argv[0]!, argv.slice(1), { env: { ...spec.env, PATH: HOST_PATH }, stdio: ["ignore", "pipe", "pipe"], detached: true });
 }
 
-function launchPlain(spec: LaunchSpec, containerPath: string): ChildProcess {
+function launchPlain(spec: LaunchSpec, containerPath: string, stdio: ["pipe" | "ignore", "pipe", "pipe"] = ["ignore", "pipe", "pipe"]): ChildProcess {
   const dirs = containerPath.split(delimiter);
   const rooted = dirs.map((d) => join(spec.rootfs, d));
   const [cmd, ...args] = spec.argv;
@@ -79,7 +79,7 @@ function launchPlain(spec: LaunchSpec, containerPath: string): ChildProcess {
     cwd: existsSync(wd) ? wd : spec.rootfs,
     env: { ...spec.env, PATH: [...rooted, ...dirs].join(delimiter), HOSTNAME: spec.hostname },
     argv0: cmd,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio,
     detached: true,
   });
 }
@@ -106,21 +106,28 @@ export function initPid(pid: number): number | undefined {
 }
 
 /**
- * Runs a command inside a running container (its namespaces, root and working folder), as CRI
- * ExecSync does; without isolation, as a plain process in its root filesystem.
+ * Starts a command inside a running container (its namespaces, root and working folder), as
+ * CRI exec does; without isolation, as a plain process in its root filesystem.
  */
+export function spawnIn(
+  container: { pid?: number; rootfs: string; env: Record<string, string>; workingDir: string },
+  cmd: string[],
+  opts: { stdin?: boolean } = {},
+): ChildProcess {
+  const stdio: ["pipe" | "ignore", "pipe", "pipe"] = [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"];
+  const target = container.pid !== undefined && canIsolate() ? initPid(container.pid) : undefined;
+  if (target !== undefined) return spawn("nsenter", ["-t", String(target), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...cmd], { env: container.env, stdio });
+  const child = launchPlain({ rootfs: container.rootfs, hostname: "", argv: cmd, env: container.env, workingDir: container.workingDir, mounts: [], stateDir: "" }, container.env.PATH ?? "/usr/bin:/bin", stdio);
+  return child;
+}
+
+/** CRI ExecSync: the command's whole output and exit code, killed after `timeoutMs` (0: no limit). */
 export function execIn(
   container: { pid?: number; rootfs: string; env: Record<string, string>; workingDir: string },
   cmd: string[],
   timeoutMs: number,
 ): Promise<{ stdout: Buffer; stderr: Buffer; exitCode: number }> {
-  let child: ChildProcess;
-  const target = container.pid !== undefined && canIsolate() ? initPid(container.pid) : undefined;
-  if (target !== undefined) {
-    child = spawn("nsenter", ["-t", String(target), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...cmd], { env: container.env, stdio: ["ignore", "pipe", "pipe"] });
-  } else {
-    child = launchPlain({ rootfs: container.rootfs, hostname: "", argv: cmd, env: container.env, workingDir: container.workingDir, mounts: [], stateDir: "" }, container.env.PATH ?? "/usr/bin:/bin");
-  }
+  const child = spawnIn(container, cmd);
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];

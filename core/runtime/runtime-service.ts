@@ -8,7 +8,8 @@ import type { ContainerConfig, ContainerStateName, PodSandboxConfig } from "../c
 import type { Logger } from "../kernel/logging.js";
 import { CriError, invalid, notFound, unimplemented } from "./cri-errors.js";
 import type { ImageStore } from "./image-store.js";
-import { canIsolate, execIn, launch } from "./launcher.js";
+import { canIsolate, execIn, launch, spawnIn } from "./launcher.js";
+import type { StreamingServer } from "./streaming-server.js";
 import { CriLogWriter } from "./cri-log.js";
 import type { PodNetwork, SandboxNetworkRequest } from "./network.js";
 import { containerRootfs } from "./rootfs.js";
@@ -24,6 +25,8 @@ export interface RuntimeServiceOptions {
   podsDir: string;
   version: string;
   logger: Logger;
+  /** Where Exec's URLs point. */
+  streaming: StreamingServer;
 }
 
 const nowNs = () => Date.now() * 1_000_000;
@@ -170,8 +173,13 @@ export class EmbeddedRuntime {
         const r = await execIn({ ...(c.pid !== undefined ? { pid: c.pid } : {}), rootfs: c.rootfs, env: this.envOf(c), workingDir: c.config.working_dir }, req.cmd, req.timeout * 1000);
         return { stdout: r.stdout, stderr: r.stderr, exit_code: r.exitCode };
       },
-      Exec: async () => {
-        throw unimplemented("streaming exec is not served by the embedded runtime; ExecSync is");
+      // A pseudo-terminal needs a native module Kitbash does without: `tty` runs the command on pipes.
+      Exec: async (req: { container_id: string; cmd: string[]; stdin: boolean; stdout: boolean; stderr: boolean }) => {
+        const c = this.container(req.container_id);
+        if (c.state !== "CONTAINER_RUNNING") throw new CriError(grpc.status.FAILED_PRECONDITION, `container ${c.id} is not running`);
+        if (!req.cmd.length) throw invalid("Exec needs a command");
+        const target = { ...(c.pid !== undefined ? { pid: c.pid } : {}), rootfs: c.rootfs, env: this.envOf(c), workingDir: c.config.working_dir };
+        return { url: this.o.streaming.register({ stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, start: () => spawnIn(target, req.cmd, { stdin: req.stdin }) }) };
       },
       Attach: async () => {
         throw unimplemented("attach is not served by the embedded runtime");

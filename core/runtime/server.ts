@@ -12,6 +12,7 @@ import { canIsolate } from "./launcher.js";
 import { Runtime } from "./points.js";
 import { EmbeddedRuntime } from "./runtime-service.js";
 import { RuntimeState } from "./state.js";
+import { StreamingServer } from "./streaming-server.js";
 
 /** Where the runtime keeps its images, relative to its root: `kitbash images` reads the same folder. */
 export function imageStoreDir(root: string): string {
@@ -22,6 +23,7 @@ export function imageStoreDir(root: string): string {
 export class RuntimeMain implements Component {
   private server: grpc.Server | undefined;
   private runtime: EmbeddedRuntime | undefined;
+  private streaming: StreamingServer | undefined;
   readonly socket: string;
   private readonly root: string;
 
@@ -40,12 +42,15 @@ export class RuntimeMain implements Component {
       logger.warn("not running as root: containers run as plain processes without their own mount, PID, UTS, IPC or network namespaces, root filesystem or hostname");
     }
     const state = new RuntimeState(join(this.root, "state"));
+    this.streaming = new StreamingServer();
+    await this.streaming.listen();
     this.runtime = new EmbeddedRuntime({
       state,
       images: new ImageStore(imageStoreDir(this.root)),
       network: this.ctx.single(Runtime.network),
       rootfsCache: join(this.root, "rootfs-cache"),
       podsDir: join(this.root, "pods"),
+      streaming: this.streaming,
       version: (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version,
       logger,
     });
@@ -62,6 +67,7 @@ export class RuntimeMain implements Component {
 
   async stop(): Promise<void> {
     await this.runtime?.shutdown();
+    await this.streaming?.close();
     await new Promise<void>((ok) => (this.server ? this.server.tryShutdown(() => ok()) : ok()));
     if (existsSync(this.socket)) rmSync(this.socket);
   }

@@ -163,6 +163,38 @@ describe.runIf(partAvailable("busybox", hasBusybox(), "the busybox-static packag
     await expect(status(id)).rejects.toMatchObject({ code: 5 });
   }, 30_000);
 
+  it("serves Exec as a one-time WebSocket URL speaking channel.k8s.io: stdin in, stdout out, the exit as a Status", async () => {
+    const { pod_sandbox_id: sandbox } = await cri.call<{ pod_sandbox_id: string }>("RuntimeService", "RunPodSandbox", { config: sandboxConfig("shell") });
+    const { container_id: id } = await cri.call<{ container_id: string }>("RuntimeService", "CreateContainer", {
+      pod_sandbox_id: sandbox,
+      config: { metadata: { name: "sh", attempt: 0 }, image: { image: "busybox" }, command: ["sleep", "60"], log_path: "sh/0.log" },
+    });
+    await cri.call("RuntimeService", "StartContainer", { container_id: id });
+    const { WebSocket } = await import("ws");
+    const session = async (cmd: string[], stdin?: string) => {
+      const { url } = await cri.call<{ url: string }>("RuntimeService", "Exec", { container_id: id, cmd, stdin: stdin !== undefined, stdout: true, stderr: true });
+      const ws = new WebSocket(url, ["v5.channel.k8s.io"]);
+      const out: Record<number, string> = {};
+      ws.on("message", (m: Buffer) => (out[m[0]!] = (out[m[0]!] ?? "") + m.subarray(1).toString()));
+      await new Promise((r) => ws.once("open", r));
+      if (stdin !== undefined) {
+        ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
+        ws.send(Buffer.from([255, 0]));
+      }
+      await new Promise((r) => ws.once("close", r));
+      return { url, stdout: out[1] ?? "", stderr: out[2] ?? "", status: JSON.parse(out[3] ?? "{}") };
+    };
+    const cat = await session(["cat"], "piped in\n");
+    expect([cat.stdout, cat.status]).toEqual(["piped in\n", { metadata: {}, status: "Success" }]);
+    const failing = await session(["sh", "-c", "echo bad >&2; exit 4"]);
+    expect(failing.stderr).toBe("bad\n");
+    expect(failing.status).toMatchObject({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "4" }] } });
+    // A URL serves once.
+    const again = new WebSocket(cat.url, ["v5.channel.k8s.io"]);
+    await expect(new Promise((resolve, reject) => { again.once("open", resolve); again.once("error", reject); })).rejects.toThrow(/404/);
+    await cri.call("RuntimeService", "RemovePodSandbox", { pod_sandbox_id: sandbox });
+  }, 30_000);
+
   it("records a failing container's exit code, and its completion as Completed", async () => {
     const { pod_sandbox_id: sandbox } = await cri.call<{ pod_sandbox_id: string }>("RuntimeService", "RunPodSandbox", { config: sandboxConfig("jobs") });
     const make = async (name: string, script: string) =>
