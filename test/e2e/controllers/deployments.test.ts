@@ -186,6 +186,30 @@ describe("Deployment rolling update", () => {
   }, 120_000);
 });
 
+describe("ReplicaSets and ReplicationControllers", () => {
+  const podSpec = { containers: [{ name: "c", image: "registry.k8s.io/pause:a" }] };
+  it("kubectl scale moves the pod count both ways, and status follows", async () => {
+    await replicaSets.create({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "plain" }, spec: { replicas: 3, selector: { matchLabels: { app: "plain" } }, template: { metadata: { labels: { app: "plain" } }, spec: podSpec } } });
+    await until("3 ready", async () => ((await replicaSets.get("plain")).status as any)?.readyReplicas === 3);
+    expect((await replicaSets.get("plain")).status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect((await cluster.kubectl(["-n", NS, "scale", "rs/plain", "--replicas=1"])).code).toBe(0);
+    await until("1 pod", async () => (await images("plain")).length === 1);
+    await until("status 1", async () => ((await replicaSets.get("plain")).status as any)?.replicas === 1);
+    expect((await replicaSets.get("plain")).status).toMatchObject({ observedGeneration: 2 });
+
+    const rcs = client.resource(Resources.replicationControllers, NS);
+    await rcs.create({ apiVersion: "v1", kind: "ReplicationController", metadata: { name: "legacy" }, spec: { replicas: 2, template: { metadata: { labels: { app: "legacy" } }, spec: podSpec } } });
+    await until("2 rc pods", async () => (await images("legacy")).length === 2);
+    const owners = (await pods.list({ labelSelector: "app=legacy" })).items.map((p) => p.metadata.ownerReferences?.[0]?.kind);
+    expect(owners).toEqual(["ReplicationController", "ReplicationController"]);
+    expect((await cluster.kubectl(["-n", NS, "scale", "rc/legacy", "--replicas=4"])).code).toBe(0);
+    await until("4 rc pods ready", async () => ((await rcs.get("legacy")).status as any)?.readyReplicas === 4);
+    const get = await cluster.kubectl(["-n", NS, "get", "rc/legacy", "rs/plain"]);
+    expect(get.stdout, get.stdout).toMatch(/^replicationcontroller\/legacy\s+4\s+4\s+4\s/m);
+    expect(get.stdout).toMatch(/^replicaset.apps\/plain\s+1\s+1\s+1\s/m);
+  }, 60_000);
+});
+
 describe("deleting a Deployment", () => {
   const setsOf = async (app: string) => (await replicaSets.list()).items.filter((rs) => rs.metadata.labels?.app === app);
 
