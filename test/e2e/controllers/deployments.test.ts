@@ -77,6 +77,7 @@ let deployments: ResourceClient;
 let replicaSets: ResourceClient;
 let watching: Promise<void>;
 const bounds = { maxAlive: 0, minReadyAfterStart: Infinity, tracking: false, app: "" };
+const kubeletObservers = new Set<(alive: Pod[]) => void>();
 
 beforeAll(async () => {
   cluster = await startCluster(dataDir);
@@ -86,6 +87,7 @@ beforeAll(async () => {
   deployments = client.resource(Resources.deployments, NS);
   replicaSets = client.resource(Resources.replicaSets, NS);
   watching = kubelet(pods, (alive) => {
+    for (const o of kubeletObservers) o(alive);
     if (!bounds.tracking) return;
     const mine = alive.filter((p) => p.metadata.labels?.app === bounds.app);
     bounds.maxAlive = Math.max(bounds.maxAlive, mine.length);
@@ -184,6 +186,29 @@ describe("Deployment rolling update", () => {
       return i.length === 3 && i.every((x) => x === "registry.k8s.io/pause:b");
     });
   }, 120_000);
+});
+
+describe("Deployment Recreate", () => {
+  it("never runs old and new pods at once", async () => {
+    const d = deployment("recreate", "registry.k8s.io/pause:a", 3);
+    (d.spec as any).strategy = { type: "Recreate" };
+    await deployments.create(d);
+    expect((await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/recreate", "--timeout=60s"])).code).toBe(0);
+    let mixed = 0;
+    let sawB = 0;
+    const observer = (alive: Pod[]) => {
+      const imgs = new Set(alive.filter((p) => p.metadata.labels?.app === "recreate").map((p) => p.spec.containers[0]!.image));
+      if (imgs.size > 1) mixed++;
+      if (imgs.has("registry.k8s.io/pause:b")) sawB++;
+    };
+    kubeletObservers.add(observer);
+    expect((await cluster.kubectl(["-n", NS, "set", "image", "deployment/recreate", "web=registry.k8s.io/pause:b"])).code).toBe(0);
+    expect((await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/recreate", "--timeout=60s"])).code).toBe(0);
+    kubeletObservers.delete(observer);
+    expect(await images("recreate")).toEqual(Array(3).fill("registry.k8s.io/pause:b"));
+    expect(sawB).toBeGreaterThan(0);
+    expect(mixed).toBe(0);
+  }, 60_000);
 });
 
 describe("ReplicaSets and ReplicationControllers", () => {

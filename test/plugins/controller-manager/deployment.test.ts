@@ -173,6 +173,25 @@ describe("deployment controller: status and history", () => {
   });
 });
 
+describe("deployment controller: ownership", () => {
+  it("adopts an orphan set its selector matches and releases its own set that no longer matches", async () => {
+    const h = fakeControllerHandle();
+    const [d] = h.api.seed(D_PATH, makeDeployment({ replicas: 2, image: "a" }));
+    const orphan = makeSet(d!, "web-aaa", "a", { replicas: 2, revision: 1 });
+    delete orphan.metadata.ownerReferences;
+    const stray = makeSet(d!, "web-zzz", "z", { replicas: 0, revision: 1 });
+    stray.metadata.labels = { app: "elsewhere" };
+    h.api.seed(RS_PATH, orphan, stray);
+    const stop = start(h);
+    await settle(() => !!h.api.peek(`${RS_PATH}/web-aaa`)?.metadata.ownerReferences?.length && !h.api.peek(`${RS_PATH}/web-zzz`)?.metadata.ownerReferences?.length, "adopt and release");
+    expect(h.api.peek(`${RS_PATH}/web-aaa`)?.metadata.ownerReferences).toEqual([{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    // The adopted set has the Deployment's template: it is the new set, and no other is made.
+    await quiet();
+    expect(sets(h.api)).toHaveLength(2);
+    await stop();
+  });
+});
+
 describe("proportional scaling while rolling (upstream's scale)", () => {
   it("spreads a change of replicas over the active sets by their share of max-replicas", async () => {
     const api = new FakeApi();
