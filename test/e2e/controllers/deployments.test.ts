@@ -36,7 +36,13 @@ async function kubelet(pods: ResourceClient<Pod>, observe: (alive: Pod[]) => voi
         observe([...alive.values()]);
         if (ev.type === "ADDED" && !isReady(p)) {
           const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-          const status = { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }] };
+          const status = {
+            phase: "Running",
+            conditions: [
+              { type: "Ready", status: "True", lastTransitionTime: now },
+              { type: "ContainersReady", status: "True", lastTransitionTime: now },
+            ],
+          };
           pods.patchStatus(p.metadata.name!, "merge", { status }).catch((err) => {
             if (!isNotFound(err)) throw err;
           });
@@ -134,7 +140,11 @@ describe("Deployment rolling update", () => {
     expect(d.status).toMatchObject({ replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: d.metadata.generation });
     const progressing = (d.status as any).conditions.find((c: any) => c.type === "Progressing");
     expect(progressing).toMatchObject({ status: "True", reason: "NewReplicaSetAvailable" });
-    expect((d.status as any).conditions.find((c: any) => c.type === "Available")).toMatchObject({ status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." });
+    expect((d.status as any).conditions.find((c: any) => c.type === "Available")).toMatchObject({
+      status: "True",
+      reason: "MinimumReplicasAvailable",
+      message: "Deployment has minimum availability.",
+    });
     const sets = (await replicaSets.list()).items.filter((rs) => rs.metadata.name!.startsWith("web-"));
     expect(sets).toHaveLength(2);
     for (const rs of sets) {
@@ -214,7 +224,12 @@ describe("Deployment Recreate", () => {
 describe("ReplicaSets and ReplicationControllers", () => {
   const podSpec = { containers: [{ name: "c", image: "registry.k8s.io/pause:a" }] };
   it("kubectl scale moves the pod count both ways, and status follows", async () => {
-    await replicaSets.create({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "plain" }, spec: { replicas: 3, selector: { matchLabels: { app: "plain" } }, template: { metadata: { labels: { app: "plain" } }, spec: podSpec } } });
+    await replicaSets.create({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "plain" },
+      spec: { replicas: 3, selector: { matchLabels: { app: "plain" } }, template: { metadata: { labels: { app: "plain" } }, spec: podSpec } },
+    });
     await until("3 ready", async () => ((await replicaSets.get("plain")).status as any)?.readyReplicas === 3);
     expect((await replicaSets.get("plain")).status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
     expect((await cluster.kubectl(["-n", NS, "scale", "rs/plain", "--replicas=1"])).code).toBe(0);
@@ -251,7 +266,12 @@ describe("deleting a Deployment", () => {
     await until("2 pods", async () => (await images("orphans")).length === 2);
     const del = await cluster.kubectl(["-n", NS, "delete", "deployment", "orphans", "--cascade=orphan"]);
     expect(del.code).toBe(0);
-    await until("deployment gone", async () => deployments.get("orphans").then(() => false, (err) => isNotFound(err)));
+    await until("deployment gone", async () =>
+      deployments.get("orphans").then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    );
     const sets = await until("released set", async () => {
       const s = await setsOf("orphans");
       return s.length === 1 && !s[0]!.metadata.ownerReferences?.length && s;
@@ -274,7 +294,12 @@ describe("deleting a Deployment", () => {
     expect(d.metadata.finalizers).toContain("foregroundDeletion");
     expect(await setsOf("fg")).toHaveLength(1);
     await pods.patch(held!.metadata.name!, "merge", { metadata: { finalizers: null } });
-    await until("deployment gone", async () => deployments.get("fg").then(() => false, (err) => isNotFound(err)));
+    await until("deployment gone", async () =>
+      deployments.get("fg").then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    );
     expect(await setsOf("fg")).toHaveLength(0);
     expect((await pods.list({ labelSelector: "app=fg" })).items).toHaveLength(0);
   }, 60_000);

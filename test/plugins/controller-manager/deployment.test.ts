@@ -22,7 +22,14 @@ const quiet = () => new Promise((r) => setTimeout(r, 60));
 
 const template = (image: string) => ({ metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image }] } });
 
-function makeDeployment(o: { replicas: number; image?: string; strategy?: Deployment["spec"]["strategy"]; revisionHistoryLimit?: number; progressDeadlineSeconds?: number; status?: object }): Deployment {
+function makeDeployment(o: {
+  replicas: number;
+  image?: string;
+  strategy?: Deployment["spec"]["strategy"];
+  revisionHistoryLimit?: number;
+  progressDeadlineSeconds?: number;
+  status?: object;
+}): Deployment {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -98,7 +105,12 @@ describe("pod-template-hash", () => {
     expect(templateHash(template("b"))).not.toBe(a);
     expect(templateHash(template("a"), 1)).not.toBe(a);
     expect(templateHash({ ...template("a"), metadata: { labels: { app: "web" }, creationTimestamp: null } })).toBe(a);
-    expect(equalIgnoringHash({ metadata: { labels: { app: "web", "pod-template-hash": "x" } }, spec: { containers: [] } }, { metadata: { labels: { app: "web" }, creationTimestamp: null }, spec: { containers: [] } })).toBe(true);
+    expect(
+      equalIgnoringHash(
+        { metadata: { labels: { app: "web", "pod-template-hash": "x" } }, spec: { containers: [] } },
+        { metadata: { labels: { app: "web" }, creationTimestamp: null }, spec: { containers: [] } },
+      ),
+    ).toBe(true);
   });
 });
 
@@ -163,11 +175,21 @@ describe("deployment controller: status and history", () => {
     const h = fakeControllerHandle();
     const done = { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 };
     const [d] = h.api.seed(D_PATH, makeDeployment({ replicas: 2, revisionHistoryLimit: 1, progressDeadlineSeconds: 600, status: done }));
-    h.api.seed(RS_PATH, makeSet(d!, "web-r1", "a1", { replicas: 0, revision: 1 }), makeSet(d!, "web-r2", "a2", { replicas: 0, revision: 2 }), makeSet(d!, "web-r3", "a3", { replicas: 0, revision: 3 }), makeSet(d!, "web-r4", "b", { replicas: 2, revision: 4 }));
+    h.api.seed(
+      RS_PATH,
+      makeSet(d!, "web-r1", "a1", { replicas: 0, revision: 1 }),
+      makeSet(d!, "web-r2", "a2", { replicas: 0, revision: 2 }),
+      makeSet(d!, "web-r3", "a3", { replicas: 0, revision: 3 }),
+      makeSet(d!, "web-r4", "b", { replicas: 2, revision: 4 }),
+    );
     for (const rs of sets(h.api)) await h.client.resource(Resources.replicaSets, "d").patchStatus(rs.metadata.name!, "merge", { status: { observedGeneration: 1 } });
     const stop = start(h);
     await settle(() => sets(h.api).length === 2, "two sets left");
-    expect(sets(h.api).map((rs) => rs.metadata.name).sort()).toEqual(["web-r3", "web-r4"]);
+    expect(
+      sets(h.api)
+        .map((rs) => rs.metadata.name)
+        .sort(),
+    ).toEqual(["web-r3", "web-r4"]);
     await settle(() => ((h.api.peek(`${D_PATH}/web`)?.status as any)?.conditions ?? []).some((c: any) => c.reason === "NewReplicaSetAvailable"), "complete");
     await stop();
   });
@@ -184,7 +206,9 @@ describe("deployment controller: ownership", () => {
     h.api.seed(RS_PATH, orphan, stray);
     const stop = start(h);
     await settle(() => !!h.api.peek(`${RS_PATH}/web-aaa`)?.metadata.ownerReferences?.length && !h.api.peek(`${RS_PATH}/web-zzz`)?.metadata.ownerReferences?.length, "adopt and release");
-    expect(h.api.peek(`${RS_PATH}/web-aaa`)?.metadata.ownerReferences).toEqual([{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(h.api.peek(`${RS_PATH}/web-aaa`)?.metadata.ownerReferences).toEqual([
+      { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d!.metadata.uid, controller: true, blockOwnerDeletion: true },
+    ]);
     // The adopted set has the Deployment's template: it is the new set, and no other is made.
     await quiet();
     expect(sets(h.api)).toHaveLength(2);
@@ -207,7 +231,11 @@ describe("proportional scaling while rolling (upstream's scale)", () => {
     };
     const [d] = api.seed(D_PATH, makeDeployment({ replicas: 20, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } } })) as Deployment[];
     const stamped = { "deployment.kubernetes.io/desired-replicas": "10", "deployment.kubernetes.io/max-replicas": "13" };
-    const [old, fresh] = api.seed(RS_PATH, makeSet(d!, "web-aaa", "a", { replicas: 8, revision: 1, annotations: stamped }), makeSet(d!, "web-bbb", "b", { replicas: 5, revision: 2, created: "2026-01-01T00:01:00Z", annotations: stamped })) as ReplicaSet[];
+    const [old, fresh] = api.seed(
+      RS_PATH,
+      makeSet(d!, "web-aaa", "a", { replicas: 8, revision: 1, annotations: stamped }),
+      makeSet(d!, "web-bbb", "b", { replicas: 5, revision: 2, created: "2026-01-01T00:01:00Z", annotations: stamped }),
+    ) as ReplicaSet[];
     await scale(env, d!, fresh, [old!]);
     // 20 + 25% surge = 25 allowed, 13 now: old gets round(8·25/13) − 8 = 7, new round(5·25/13) − 5 = 5.
     expect(sizes(api)).toEqual({ a: 15, b: 10 });

@@ -155,11 +155,28 @@ describe("replicaset controller (fake API)", () => {
     const h = fakeControllerHandle();
     const [rs] = h.api.seed(RS_PATH, replicaSet("web", 3));
     const ref = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: rs!.metadata.uid!, controller: true };
-    const base = (name: string, node?: string): KubeObject => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web", tier: "web" }, ownerReferences: [ref] }, spec: node ? { nodeName: node } : {} });
-    h.api.seed(PODS, ready(base("keep-1", "n1"), "2026-01-01T00:00:00Z"), ready(base("keep-2", "n2"), "2026-01-01T00:00:00Z"), ready(base("keep-3", "n3"), "2026-01-01T00:00:00Z"), base("unscheduled"), { ...base("pending", "n1"), status: { phase: "Pending" } });
+    const base = (name: string, node?: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, labels: { app: "web", tier: "web" }, ownerReferences: [ref] },
+      spec: node ? { nodeName: node } : {},
+    });
+    h.api.seed(
+      PODS,
+      ready(base("keep-1", "n1"), "2026-01-01T00:00:00Z"),
+      ready(base("keep-2", "n2"), "2026-01-01T00:00:00Z"),
+      ready(base("keep-3", "n3"), "2026-01-01T00:00:00Z"),
+      base("unscheduled"),
+      { ...base("pending", "n1"), status: { phase: "Pending" } },
+    );
     const c = start(h);
     await settle(() => h.api.list(PODS).length === 3, "3 pods");
-    expect(h.api.list(PODS).map((p) => p.metadata.name).sort()).toEqual(["keep-1", "keep-2", "keep-3"]);
+    expect(
+      h.api
+        .list(PODS)
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(["keep-1", "keep-2", "keep-3"]);
     await settle(() => (h.api.peek(`${RS_PATH}/web`)?.status as any)?.readyReplicas === 3, "ready 3");
     await c.stop();
   });
@@ -168,7 +185,11 @@ describe("replicaset controller (fake API)", () => {
     const h = fakeControllerHandle();
     const [rs] = h.api.seed(RS_PATH, replicaSet("web", 1));
     const ref = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: rs!.metadata.uid!, controller: true };
-    h.api.seed(PODS, { apiVersion: "v1", kind: "Pod", metadata: { name: "orphan", labels: { app: "web" } }, spec: {} }, { apiVersion: "v1", kind: "Pod", metadata: { name: "relabelled", labels: { app: "other" }, ownerReferences: [ref] }, spec: {} });
+    h.api.seed(
+      PODS,
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "orphan", labels: { app: "web" } }, spec: {} },
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "relabelled", labels: { app: "other" }, ownerReferences: [ref] }, spec: {} },
+    );
     const c = start(h);
     await settle(() => !h.api.peek(`${PODS}/relabelled`)?.metadata.ownerReferences?.length && !!h.api.peek(`${PODS}/orphan`)?.metadata.ownerReferences?.length, "adopt and release");
     expect(h.api.peek(`${PODS}/orphan`)?.metadata.ownerReferences).toEqual([{ ...ref, blockOwnerDeletion: true }]);
@@ -226,7 +247,9 @@ describe("replicationcontroller (fake API)", () => {
     });
     const c = start(h, "rc");
     await settle(() => (h.api.peek("/api/v1/namespaces/d/replicationcontrollers/old")?.status as any)?.replicas === 2, "rc status");
-    expect(h.api.list(PODS).map((p) => p.metadata.ownerReferences?.[0])).toEqual([0, 1].map(() => ({ apiVersion: "v1", kind: "ReplicationController", name: "old", uid: rc!.metadata.uid, controller: true, blockOwnerDeletion: true })));
+    expect(h.api.list(PODS).map((p) => p.metadata.ownerReferences?.[0])).toEqual(
+      [0, 1].map(() => ({ apiVersion: "v1", kind: "ReplicationController", name: "old", uid: rc!.metadata.uid, controller: true, blockOwnerDeletion: true })),
+    );
     expect(h.api.peek("/api/v1/namespaces/d/replicationcontrollers/old")?.status).toMatchObject({ observedGeneration: 2, fullyLabeledReplicas: 2 });
     await c.stop();
   });

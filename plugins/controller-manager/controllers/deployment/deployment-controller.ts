@@ -1,13 +1,5 @@
 import { selectorFromLabelSelector } from "../../../../core/api/labels.js";
-import {
-  CONTROLLER_UID_INDEX,
-  NAMESPACE_INDEX,
-  Resources,
-  controllerUidIndex,
-  objectKey,
-  runWorkers,
-  type SharedInformer,
-} from "../../../../core/client/index.js";
+import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, Resources, controllerUidIndex, objectKey, runWorkers, type SharedInformer } from "../../../../core/client/index.js";
 import { claimObjects, controllerOf, controllerRef, type Controller, type ControllerManagerHandle, type Pod } from "../../../../core/controller-manager/index.js";
 import type { DeploymentControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/deployment.args.js";
 import { newAndOldSets } from "./new-replica-set.js";
