@@ -153,6 +153,14 @@ describe("Deployment rolling update", () => {
       expect((rs.spec as any).selector.matchLabels).toEqual({ app: "web", "pod-template-hash": hash });
     }
 
+    // kubectl finds the new and old sets itself, comparing templates as the controller does.
+    const describe = await cluster.kubectl(["-n", NS, "describe", "deployment/web"]);
+    expect(describe.code).toBe(0);
+    const newSet = sets.find((rs) => (rs.spec as any).template.spec.containers[0].image === "registry.k8s.io/pause:b")!;
+    expect(describe.stdout).toMatch(new RegExp(`NewReplicaSet:\\s+${newSet.metadata.name} \\(${replicas}/${replicas} replicas created\\)`));
+    expect(describe.stdout).toMatch(/ScalingReplicaSet\s.*Scaled up replica set web-\w+ from 0 to 1/);
+    const revision2 = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web", "--revision=2"]);
+    expect(revision2.stdout).toContain("registry.k8s.io/pause:b");
     const history = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web"]);
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/^1\s/m);

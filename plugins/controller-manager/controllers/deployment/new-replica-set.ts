@@ -33,7 +33,7 @@ export async function newAndOldSets(env: SyncEnv, d: Deployment, sets: ReplicaSe
     const annotated = setNewReplicaSetAnnotations(d, copy, newRevision, true, desired, max);
     if (annotated || (copy.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0)) {
       copy.spec.minReadySeconds = d.spec.minReadySeconds ?? 0;
-      return { newRS: await env.replicaSets(ns).update(copy), oldRSs };
+      return { newRS: await env.replicaSets(ns).update({ ...copy, apiVersion: "apps/v1", kind: "ReplicaSet" }), oldRSs };
     }
     await setDeploymentRevision(env, d, copy.metadata.annotations?.[REVISION] ?? String(newRevision));
     if (hasProgressDeadline(d) && !getCondition(d.status, "Progressing")) {
