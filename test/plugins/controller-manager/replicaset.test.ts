@@ -42,6 +42,30 @@ class RefusingCreates implements Transport {
   close() {}
 }
 
+/** Pod watch events arrive `ms` late, as from a busy server; everything else is immediate. */
+class SlowPodWatch implements Transport {
+  constructor(
+    private readonly inner: FakeApi,
+    private readonly ms: number,
+  ) {}
+  request(req: TransportRequest) {
+    return this.inner.request(req);
+  }
+  async stream(req: TransportRequest) {
+    const res = await this.inner.stream(req);
+    if (!req.path.includes("/pods")) return res;
+    const ms = this.ms;
+    async function* late() {
+      for await (const chunk of res.body) {
+        await new Promise((r) => setTimeout(r, ms));
+        yield chunk;
+      }
+    }
+    return { ...res, body: late() };
+  }
+  close() {}
+}
+
 function start(h: ReturnType<typeof fakeControllerHandle>, which: "rs" | "rc" = "rs") {
   const controller = which === "rs" ? replicaSetController({ concurrentSyncs: 2, burstReplicas: 500 }, h) : replicationManager({ concurrentSyncs: 2, burstReplicas: 500 }, h);
   const ac = new AbortController();
@@ -148,6 +172,21 @@ describe("replicaset controller (fake API)", () => {
     expect(h.api.requests.filter((r) => r === `POST ${PODS}`)).toHaveLength(5);
     expect(h.api.peek(`${RS_PATH}/web`)?.status).toMatchObject({ replicas: 5, fullyLabeledReplicas: 5, readyReplicas: 0, availableReplicas: 0, observedGeneration: 1 });
     expect(h.events.filter((e) => e.reason === "SuccessfulCreate")).toHaveLength(5);
+    await c.stop();
+  });
+
+  it("does not create again while its own creations have not reached the cache (expectations)", async () => {
+    const api = new FakeApi();
+    const h0 = fakeControllerHandle({ api });
+    const client = new KubeClient(new SlowPodWatch(api, 150));
+    const h = { ...h0, client, informers: new SharedInformerFactory(client) };
+    api.seed(RS_PATH, replicaSet("web", 3));
+    const c = start(h);
+    // The status write after the first round makes the set sync again before any pod event arrives.
+    await settle(() => api.list(PODS).length === 3 && (api.peek(`${RS_PATH}/web`)?.status as any)?.replicas === 3, "3 pods seen");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(api.list(PODS)).toHaveLength(3);
+    expect(api.requests.filter((r) => r === `PUT ${RS_PATH}/web/status`).length).toBeGreaterThan(0);
     await c.stop();
   });
 
