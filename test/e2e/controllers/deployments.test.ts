@@ -34,7 +34,8 @@ async function kubelet(pods: ResourceClient<Pod>, observe: (alive: Pod[]) => voi
         if (ev.type === "DELETED" || p.metadata.deletionTimestamp) alive.delete(p.metadata.name!);
         else alive.set(p.metadata.name!, p);
         observe([...alive.values()]);
-        if (ev.type === "ADDED" && !isReady(p)) {
+        // Pods labelled `stuck` are left Pending, as on a node that never starts them.
+        if (ev.type === "ADDED" && !isReady(p) && !p.metadata.labels?.stuck) {
           const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
           const status = {
             phase: "Running",
@@ -204,6 +205,21 @@ describe("Deployment rolling update", () => {
       return i.length === 3 && i.every((x) => x === "registry.k8s.io/pause:b");
     });
   }, 120_000);
+});
+
+describe("Deployment progress deadline", () => {
+  it("kubectl rollout status fails once progressDeadlineSeconds pass without progress", async () => {
+    const d = deployment("stuck", "registry.k8s.io/pause:a", 2);
+    (d.spec as any).progressDeadlineSeconds = 2;
+    (d.spec as any).template.metadata.labels.stuck = "yes";
+    await deployments.create(d);
+    const status = await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/stuck", "--timeout=30s"]);
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toContain('deployment "stuck" exceeded its progress deadline');
+    const progressing = ((await deployments.get("stuck")).status as any).conditions.find((c: any) => c.type === "Progressing");
+    expect(progressing).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded" });
+    expect(progressing.message).toMatch(/^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+  }, 60_000);
 });
 
 describe("Deployment Recreate", () => {

@@ -171,6 +171,22 @@ describe("deployment controller: status and history", () => {
     await stop();
   });
 
+  it("copies its new set's ReplicaFailure into its own conditions, and drops it once the set recovers", async () => {
+    const h = fakeControllerHandle();
+    const [d] = h.api.seed(D_PATH, makeDeployment({ replicas: 2, image: "a", progressDeadlineSeconds: 600 }));
+    const rs = makeSet(d!, "web-aaa", "a", { replicas: 2, available: 0, revision: 1 });
+    rs.status!.replicas = 0;
+    rs.status!.conditions = [{ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: "pods is forbidden: exceeded quota", lastTransitionTime: "2026-01-01T00:00:00Z" }];
+    h.api.seed(RS_PATH, rs);
+    const stop = start(h);
+    const failure = () => ((h.api.peek(`${D_PATH}/web`)?.status as any)?.conditions ?? []).find((c: any) => c.type === "ReplicaFailure");
+    await settle(() => !!failure(), "ReplicaFailure");
+    expect(failure()).toMatchObject({ status: "True", reason: "FailedCreate", message: "pods is forbidden: exceeded quota" });
+    await h.client.resource(Resources.replicaSets, "d").patchStatus("web-aaa", "merge", { status: { conditions: null, replicas: 2 } });
+    await settle(() => !failure(), "ReplicaFailure removed");
+    await stop();
+  });
+
   it("once complete, deletes the oldest empty sets beyond revisionHistoryLimit", async () => {
     const h = fakeControllerHandle();
     const done = { observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 };
