@@ -287,7 +287,7 @@ export class ReplicaSetController implements Controller {
 }
 
 /** Upstream's GetPodFromTemplate: the template's labels, annotations, finalizers and spec, named after the set. */
-export function podFromTemplate(rs: ReplicaSetLike, ref: ReturnType<typeof controllerRef>): Pod {
+function podFromTemplate(rs: ReplicaSetLike, ref: ReturnType<typeof controllerRef>): Pod {
   const meta = rs.spec.template?.metadata ?? {};
   return {
     apiVersion: "v1",
