@@ -47,7 +47,7 @@ export interface ReplicaSetControllerArgs {
  * sync from acting on a cache that has not yet seen the last sync's writes.
  */
 export class ReplicaSetController implements Controller {
-  readonly expectations: ControllerExpectations;
+  private readonly expectations: ControllerExpectations;
   private pods!: SharedInformer<Pod>;
   private sets!: SharedInformer<ReplicaSetLike>;
   private enqueue: (key: string, afterMs?: number) => void = () => {};
@@ -156,7 +156,7 @@ export class ReplicaSetController implements Controller {
     this.enqueue(objectKey(rs));
   }
 
-  async sync(key: string): Promise<void> {
+  private async sync(key: string): Promise<void> {
     const rs = this.sets.store.get(key);
     if (!rs) {
       this.expectations.forget(key);

@@ -103,7 +103,7 @@ export class DeploymentController implements Controller {
   }
 
   /** Upstream's syncDeployment. */
-  async sync(env: SyncEnv, key: string): Promise<void> {
+  private async sync(env: SyncEnv, key: string): Promise<void> {
     const cached = this.deployments.store.get(key);
     if (!cached) return;
     const d = structuredClone(cached);
