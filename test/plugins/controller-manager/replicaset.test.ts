@@ -124,7 +124,12 @@ describe("ControllerExpectations", () => {
 describe("deletion ranking (upstream's ActivePods order)", () => {
   const now = Date.parse("2026-01-01T01:00:00Z");
   const pod = (name: string, o: { node?: string; phase?: string; readySince?: string; restarts?: number; created?: string; cost?: number } = {}): Pod => ({
-    metadata: { name, creationTimestamp: o.created ?? "2026-01-01T00:00:00Z", ...(o.cost !== undefined ? { annotations: { "controller.kubernetes.io/pod-deletion-cost": String(o.cost) } } : {}) },
+    metadata: {
+      name,
+      uid: `${name}-uid`,
+      creationTimestamp: o.created ?? "2026-01-01T00:00:00Z",
+      ...(o.cost !== undefined ? { annotations: { "controller.kubernetes.io/pod-deletion-cost": String(o.cost) } } : {}),
+    },
     spec: { ...(o.node ? { nodeName: o.node } : {}) },
     status: {
       phase: o.phase ?? "Running",
@@ -140,6 +145,11 @@ describe("deletion ranking (upstream's ActivePods order)", () => {
     { why: "lower deletion cost first", first: pod("a", { node: "n", cost: -5 }), second: pod("b", { node: "n", cost: 10 }) },
     { why: "ready more recently first", first: pod("a", { node: "n", readySince: "2026-01-01T00:59:58Z" }), second: pod("b", { node: "n", readySince: "2026-01-01T00:00:00Z" }) },
     { why: "more restarts first", first: pod("a", { node: "n", restarts: 3 }), second: pod("b", { node: "n", restarts: 0 }) },
+    {
+      why: "ages within one power of two are equal: uid order, here the older first",
+      first: pod("a", { node: "n", created: "2026-01-01T00:00:00Z" }),
+      second: pod("b", { node: "n", created: "2026-01-01T00:00:01Z" }),
+    },
     { why: "created more recently first", first: pod("a", { node: "n", created: "2026-01-01T00:59:00Z" }), second: pod("b", { node: "n", created: "2026-01-01T00:00:00Z" }) },
   ])("$why", ({ first, second }) => {
     const order = deletionOrder(now);
