@@ -114,8 +114,12 @@ const images = async (app: string) => (await pods.list({ labelSelector: `app=${a
 
 describe("Deployment rolling update", () => {
   it("rolls A to B within maxSurge and maxUnavailable, pod by pod; rollout status succeeds; undo restores A", async () => {
-    const replicas = 5;
-    await deployments.create(deployment("web", "registry.k8s.io/pause:a", replicas));
+    // 30% surge rounds up to 3 of 8, 30% unavailable down to 2.
+    const replicas = 8;
+    const [surge, unavailable] = [3, 2];
+    const web = deployment("web", "registry.k8s.io/pause:a", replicas);
+    (web.spec as any).strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: "30%", maxUnavailable: "30%" } };
+    await deployments.create(web);
     const status = await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/web", "--timeout=60s"]);
     expect(status.stderr).toBe("");
     expect(status.code).toBe(0);
@@ -131,10 +135,9 @@ describe("Deployment rolling update", () => {
     expect(rolled.stdout).toContain('deployment "web" successfully rolled out');
     bounds.tracking = false;
     expect(await images("web")).toEqual(Array(replicas).fill("registry.k8s.io/pause:b"));
-    // maxSurge 1 and maxUnavailable 1 of 5 replicas.
-    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + 1);
+    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + surge);
     expect(bounds.maxAlive).toBeGreaterThan(0);
-    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - 1);
+    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - unavailable);
 
     const d = await deployments.get("web");
     expect(d.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
@@ -159,7 +162,7 @@ describe("Deployment rolling update", () => {
     expect(describe.code).toBe(0);
     const newSet = sets.find((rs) => (rs.spec as any).template.spec.containers[0].image === "registry.k8s.io/pause:b")!;
     expect(describe.stdout).toMatch(new RegExp(`NewReplicaSet:\\s+${newSet.metadata.name} \\(${replicas}/${replicas} replicas created\\)`));
-    expect(describe.stdout).toMatch(/ScalingReplicaSet\s.*Scaled up replica set web-\w+ from 0 to 1/);
+    expect(describe.stdout).toMatch(new RegExp(`ScalingReplicaSet\\s.*Scaled up replica set web-\\w+ from 0 to ${surge}`));
     const revision2 = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web", "--revision=2"]);
     expect(revision2.stdout).toContain("registry.k8s.io/pause:b");
     const history = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web"]);
@@ -177,8 +180,8 @@ describe("Deployment rolling update", () => {
     expect(back.code).toBe(0);
     bounds.tracking = false;
     await until("only A pods", async () => (await images("web")).every((i) => i === "registry.k8s.io/pause:a") && (await images("web")).length === replicas);
-    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + 1);
-    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - 1);
+    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + surge);
+    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - unavailable);
     // The first set came back as revision 3, its earlier revision kept in its history.
     const after = await deployments.get("web");
     expect(after.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("3");
