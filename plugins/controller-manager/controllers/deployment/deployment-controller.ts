@@ -140,9 +140,8 @@ export class DeploymentController implements Controller {
   private async scaleOnly(env: SyncEnv, d: Deployment, sets: ReplicaSet[]): Promise<void> {
     const { newRS, oldRSs } = await newAndOldSets(env, d, sets, false);
     await scale(env, d, newRS, oldRSs);
-    // Sizes changed: the next sync works from what the cache says of them.
-    const fresh = (rs: ReplicaSet) => env.cachedReplicaSet(rs.metadata.namespace!, rs.metadata.name!) ?? rs;
     if (d.spec.paused) await cleanupOldSets(env, d, oldRSs);
-    await syncDeploymentStatus(env, [...oldRSs.map(fresh), ...(newRS ? [fresh(newRS)] : [])], newRS && fresh(newRS), d);
+    // Status counts pods, which the sizes just written have not moved yet; their sets' updates bring another sync.
+    await syncDeploymentStatus(env, [...oldRSs, ...(newRS ? [newRS] : [])], newRS, d);
   }
 }
