@@ -48,11 +48,19 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): 
 const phaseRank: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 const DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
-/** Upstream's logarithmic scale-down buckets: ages within the same power of two compare equal. */
-function logBucket(sinceMs: number | undefined, now: number): number {
-  if (sinceMs === undefined) return -1;
-  const seconds = Math.max(0, (now - sinceMs) / 1000);
-  return seconds < 1 ? 0 : Math.floor(Math.log2(seconds)) + 1;
+/**
+ * Upstream's logarithmic scale-down: ages compare by the power of two of their nanoseconds, so
+ * pods of about the same age count as equal and are then taken in uid order (randomly, in
+ * effect) rather than always the very newest. Unknown times come first.
+ */
+function ageOrder(aMs: number | undefined, bMs: number | undefined, now: number, a: Pod, b: Pod): number {
+  if (aMs === undefined || bMs === undefined) return (aMs === undefined ? 0 : 1) - (bMs === undefined ? 0 : 1);
+  const rank = (t: number) => (now > t ? Math.floor(Math.log2((now - t) * 1e6)) : -1);
+  const diff = rank(aMs) - rank(bMs);
+  if (diff !== 0) return diff;
+  const ua = a.metadata.uid ?? "";
+  const ub = b.metadata.uid ?? "";
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
 }
 
 const restarts = (pod: Pod) => (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
@@ -77,14 +85,12 @@ export function deletionOrder(now: number, rank: (pod: Pod) => number = () => 0)
     if (aReady !== bReady) return aReady - bReady;
     if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
     if (rank(a) !== rank(b)) return rank(b) - rank(a);
-    if (aReady && bReady) {
-      const ra = logBucket(podReadySince(a), now);
-      const rb = logBucket(podReadySince(b), now);
-      if (ra !== rb) return ra - rb;
-    }
+    const ra = podReadySince(a);
+    const rb = podReadySince(b);
+    if (aReady && bReady && ra !== rb) return ageOrder(ra, rb, now, a, b);
     if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-    const ca = logBucket(a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : undefined, now);
-    const cb = logBucket(b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : undefined, now);
-    return ca - cb;
+    const ca = a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : undefined;
+    const cb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : undefined;
+    return ca !== cb ? ageOrder(ca, cb, now, a, b) : 0;
   };
 }

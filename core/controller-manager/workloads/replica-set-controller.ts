@@ -47,7 +47,7 @@ export interface ReplicaSetControllerArgs {
  * sync from acting on a cache that has not yet seen the last sync's writes.
  */
 export class ReplicaSetController implements Controller {
-  readonly expectations: ControllerExpectations;
+  private expectations!: ControllerExpectations;
   private pods!: SharedInformer<Pod>;
   private sets!: SharedInformer<ReplicaSetLike>;
   private enqueue: (key: string, afterMs?: number) => void = () => {};
@@ -57,13 +57,13 @@ export class ReplicaSetController implements Controller {
     private readonly args: ReplicaSetControllerArgs,
     private readonly handle: ControllerManagerHandle,
     readonly aliases: readonly string[] = [],
-  ) {
-    this.expectations = new ControllerExpectations(handle.clock);
-  }
+  ) {}
 
   async run(signal: AbortSignal): Promise<void> {
     const { informers, logger } = this.handle;
     const queue = this.handle.newQueue<string>(this.kind.queueName);
+    // Each term starts from fresh caches, so from no expectations: old ones could never be met.
+    this.expectations = new ControllerExpectations(this.handle.clock);
     this.enqueue = (key, afterMs = 0) => (afterMs > 0 ? queue.addAfter(key, afterMs) : queue.add(key));
     this.sets = informers.informerFor<ReplicaSetLike>(this.kind.resource);
     this.pods = informers.informerFor<Pod>(Resources.pods);
@@ -156,7 +156,7 @@ export class ReplicaSetController implements Controller {
     this.enqueue(objectKey(rs));
   }
 
-  async sync(key: string): Promise<void> {
+  private async sync(key: string): Promise<void> {
     const rs = this.sets.store.get(key);
     if (!rs) {
       this.expectations.forget(key);
@@ -287,7 +287,7 @@ export class ReplicaSetController implements Controller {
 }
 
 /** Upstream's GetPodFromTemplate: the template's labels, annotations, finalizers and spec, named after the set. */
-export function podFromTemplate(rs: ReplicaSetLike, ref: ReturnType<typeof controllerRef>): Pod {
+function podFromTemplate(rs: ReplicaSetLike, ref: ReturnType<typeof controllerRef>): Pod {
   const meta = rs.spec.template?.metadata ?? {};
   return {
     apiVersion: "v1",

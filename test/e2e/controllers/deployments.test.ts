@@ -34,9 +34,16 @@ async function kubelet(pods: ResourceClient<Pod>, observe: (alive: Pod[]) => voi
         if (ev.type === "DELETED" || p.metadata.deletionTimestamp) alive.delete(p.metadata.name!);
         else alive.set(p.metadata.name!, p);
         observe([...alive.values()]);
-        if (ev.type === "ADDED" && !isReady(p)) {
+        // Pods labelled `stuck` are left Pending, as on a node that never starts them.
+        if (ev.type === "ADDED" && !isReady(p) && !p.metadata.labels?.stuck) {
           const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-          const status = { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }] };
+          const status = {
+            phase: "Running",
+            conditions: [
+              { type: "Ready", status: "True", lastTransitionTime: now },
+              { type: "ContainersReady", status: "True", lastTransitionTime: now },
+            ],
+          };
           pods.patchStatus(p.metadata.name!, "merge", { status }).catch((err) => {
             if (!isNotFound(err)) throw err;
           });
@@ -77,6 +84,7 @@ let deployments: ResourceClient;
 let replicaSets: ResourceClient;
 let watching: Promise<void>;
 const bounds = { maxAlive: 0, minReadyAfterStart: Infinity, tracking: false, app: "" };
+const kubeletObservers = new Set<(alive: Pod[]) => void>();
 
 beforeAll(async () => {
   cluster = await startCluster(dataDir);
@@ -86,6 +94,7 @@ beforeAll(async () => {
   deployments = client.resource(Resources.deployments, NS);
   replicaSets = client.resource(Resources.replicaSets, NS);
   watching = kubelet(pods, (alive) => {
+    for (const o of kubeletObservers) o(alive);
     if (!bounds.tracking) return;
     const mine = alive.filter((p) => p.metadata.labels?.app === bounds.app);
     bounds.maxAlive = Math.max(bounds.maxAlive, mine.length);
@@ -105,8 +114,12 @@ const images = async (app: string) => (await pods.list({ labelSelector: `app=${a
 
 describe("Deployment rolling update", () => {
   it("rolls A to B within maxSurge and maxUnavailable, pod by pod; rollout status succeeds; undo restores A", async () => {
-    const replicas = 5;
-    await deployments.create(deployment("web", "registry.k8s.io/pause:a", replicas));
+    // 30% surge rounds up to 3 of 8, 30% unavailable down to 2.
+    const replicas = 8;
+    const [surge, unavailable] = [3, 2];
+    const web = deployment("web", "registry.k8s.io/pause:a", replicas);
+    (web.spec as any).strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: "30%", maxUnavailable: "30%" } };
+    await deployments.create(web);
     const status = await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/web", "--timeout=60s"]);
     expect(status.stderr).toBe("");
     expect(status.code).toBe(0);
@@ -122,17 +135,20 @@ describe("Deployment rolling update", () => {
     expect(rolled.stdout).toContain('deployment "web" successfully rolled out');
     bounds.tracking = false;
     expect(await images("web")).toEqual(Array(replicas).fill("registry.k8s.io/pause:b"));
-    // maxSurge 1 and maxUnavailable 1 of 5 replicas.
-    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + 1);
+    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + surge);
     expect(bounds.maxAlive).toBeGreaterThan(0);
-    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - 1);
+    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - unavailable);
 
     const d = await deployments.get("web");
     expect(d.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("2");
     expect(d.status).toMatchObject({ replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: d.metadata.generation });
     const progressing = (d.status as any).conditions.find((c: any) => c.type === "Progressing");
     expect(progressing).toMatchObject({ status: "True", reason: "NewReplicaSetAvailable" });
-    expect((d.status as any).conditions.find((c: any) => c.type === "Available")).toMatchObject({ status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." });
+    expect((d.status as any).conditions.find((c: any) => c.type === "Available")).toMatchObject({
+      status: "True",
+      reason: "MinimumReplicasAvailable",
+      message: "Deployment has minimum availability.",
+    });
     const sets = (await replicaSets.list()).items.filter((rs) => rs.metadata.name!.startsWith("web-"));
     expect(sets).toHaveLength(2);
     for (const rs of sets) {
@@ -141,6 +157,14 @@ describe("Deployment rolling update", () => {
       expect((rs.spec as any).selector.matchLabels).toEqual({ app: "web", "pod-template-hash": hash });
     }
 
+    // kubectl finds the new and old sets itself, comparing templates as the controller does.
+    const describe = await cluster.kubectl(["-n", NS, "describe", "deployment/web"]);
+    expect(describe.code).toBe(0);
+    const newSet = sets.find((rs) => (rs.spec as any).template.spec.containers[0].image === "registry.k8s.io/pause:b")!;
+    expect(describe.stdout).toMatch(new RegExp(`NewReplicaSet:\\s+${newSet.metadata.name} \\(${replicas}/${replicas} replicas created\\)`));
+    expect(describe.stdout).toMatch(new RegExp(`ScalingReplicaSet\\s.*Scaled up replica set web-\\w+ from 0 to ${surge}`));
+    const revision2 = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web", "--revision=2"]);
+    expect(revision2.stdout).toContain("registry.k8s.io/pause:b");
     const history = await cluster.kubectl(["-n", NS, "rollout", "history", "deployment/web"]);
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/^1\s/m);
@@ -156,8 +180,8 @@ describe("Deployment rolling update", () => {
     expect(back.code).toBe(0);
     bounds.tracking = false;
     await until("only A pods", async () => (await images("web")).every((i) => i === "registry.k8s.io/pause:a") && (await images("web")).length === replicas);
-    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + 1);
-    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - 1);
+    expect(bounds.maxAlive).toBeLessThanOrEqual(replicas + surge);
+    expect(bounds.minReadyAfterStart).toBeGreaterThanOrEqual(replicas - unavailable);
     // The first set came back as revision 3, its earlier revision kept in its history.
     const after = await deployments.get("web");
     expect(after.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("3");
@@ -186,6 +210,73 @@ describe("Deployment rolling update", () => {
   }, 120_000);
 });
 
+describe("Deployment progress deadline", () => {
+  it("kubectl rollout status fails once progressDeadlineSeconds pass without progress", async () => {
+    const d = deployment("stuck", "registry.k8s.io/pause:a", 2);
+    (d.spec as any).progressDeadlineSeconds = 2;
+    (d.spec as any).template.metadata.labels.stuck = "yes";
+    await deployments.create(d);
+    const status = await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/stuck", "--timeout=30s"]);
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toContain('deployment "stuck" exceeded its progress deadline');
+    const progressing = ((await deployments.get("stuck")).status as any).conditions.find((c: any) => c.type === "Progressing");
+    expect(progressing).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded" });
+    expect(progressing.message).toMatch(/^ReplicaSet "stuck-\w+" has timed out progressing\.$/);
+  }, 60_000);
+});
+
+describe("Deployment Recreate", () => {
+  it("never runs old and new pods at once", async () => {
+    const d = deployment("recreate", "registry.k8s.io/pause:a", 3);
+    (d.spec as any).strategy = { type: "Recreate" };
+    await deployments.create(d);
+    expect((await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/recreate", "--timeout=60s"])).code).toBe(0);
+    let mixed = 0;
+    let sawB = 0;
+    const observer = (alive: Pod[]) => {
+      const imgs = new Set(alive.filter((p) => p.metadata.labels?.app === "recreate").map((p) => p.spec.containers[0]!.image));
+      if (imgs.size > 1) mixed++;
+      if (imgs.has("registry.k8s.io/pause:b")) sawB++;
+    };
+    kubeletObservers.add(observer);
+    expect((await cluster.kubectl(["-n", NS, "set", "image", "deployment/recreate", "web=registry.k8s.io/pause:b"])).code).toBe(0);
+    expect((await cluster.kubectl(["-n", NS, "rollout", "status", "deployment/recreate", "--timeout=60s"])).code).toBe(0);
+    kubeletObservers.delete(observer);
+    expect(await images("recreate")).toEqual(Array(3).fill("registry.k8s.io/pause:b"));
+    expect(sawB).toBeGreaterThan(0);
+    expect(mixed).toBe(0);
+  }, 60_000);
+});
+
+describe("ReplicaSets and ReplicationControllers", () => {
+  const podSpec = { containers: [{ name: "c", image: "registry.k8s.io/pause:a" }] };
+  it("kubectl scale moves the pod count both ways, and status follows", async () => {
+    await replicaSets.create({
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: { name: "plain" },
+      spec: { replicas: 3, selector: { matchLabels: { app: "plain" } }, template: { metadata: { labels: { app: "plain" } }, spec: podSpec } },
+    });
+    await until("3 ready", async () => ((await replicaSets.get("plain")).status as any)?.readyReplicas === 3);
+    expect((await replicaSets.get("plain")).status).toMatchObject({ replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    expect((await cluster.kubectl(["-n", NS, "scale", "rs/plain", "--replicas=1"])).code).toBe(0);
+    await until("1 pod", async () => (await images("plain")).length === 1);
+    await until("status 1", async () => ((await replicaSets.get("plain")).status as any)?.replicas === 1);
+    expect((await replicaSets.get("plain")).status).toMatchObject({ observedGeneration: 2 });
+
+    const rcs = client.resource(Resources.replicationControllers, NS);
+    await rcs.create({ apiVersion: "v1", kind: "ReplicationController", metadata: { name: "legacy" }, spec: { replicas: 2, template: { metadata: { labels: { app: "legacy" } }, spec: podSpec } } });
+    await until("2 rc pods", async () => (await images("legacy")).length === 2);
+    const owners = (await pods.list({ labelSelector: "app=legacy" })).items.map((p) => p.metadata.ownerReferences?.[0]?.kind);
+    expect(owners).toEqual(["ReplicationController", "ReplicationController"]);
+    expect((await cluster.kubectl(["-n", NS, "scale", "rc/legacy", "--replicas=4"])).code).toBe(0);
+    await until("4 rc pods ready", async () => ((await rcs.get("legacy")).status as any)?.readyReplicas === 4);
+    const get = await cluster.kubectl(["-n", NS, "get", "rc/legacy", "rs/plain"]);
+    expect(get.stdout, get.stdout).toMatch(/^replicationcontroller\/legacy\s+4\s+4\s+4\s/m);
+    expect(get.stdout).toMatch(/^replicaset.apps\/plain\s+1\s+1\s+1\s/m);
+  }, 60_000);
+});
+
 describe("deleting a Deployment", () => {
   const setsOf = async (app: string) => (await replicaSets.list()).items.filter((rs) => rs.metadata.labels?.app === app);
 
@@ -202,7 +293,12 @@ describe("deleting a Deployment", () => {
     await until("2 pods", async () => (await images("orphans")).length === 2);
     const del = await cluster.kubectl(["-n", NS, "delete", "deployment", "orphans", "--cascade=orphan"]);
     expect(del.code).toBe(0);
-    await until("deployment gone", async () => deployments.get("orphans").then(() => false, (err) => isNotFound(err)));
+    await until("deployment gone", async () =>
+      deployments.get("orphans").then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    );
     const sets = await until("released set", async () => {
       const s = await setsOf("orphans");
       return s.length === 1 && !s[0]!.metadata.ownerReferences?.length && s;
@@ -225,7 +321,12 @@ describe("deleting a Deployment", () => {
     expect(d.metadata.finalizers).toContain("foregroundDeletion");
     expect(await setsOf("fg")).toHaveLength(1);
     await pods.patch(held!.metadata.name!, "merge", { metadata: { finalizers: null } });
-    await until("deployment gone", async () => deployments.get("fg").then(() => false, (err) => isNotFound(err)));
+    await until("deployment gone", async () =>
+      deployments.get("fg").then(
+        () => false,
+        (err) => isNotFound(err),
+      ),
+    );
     expect(await setsOf("fg")).toHaveLength(0);
     expect((await pods.list({ labelSelector: "app=fg" })).items).toHaveLength(0);
   }, 60_000);

@@ -42,6 +42,30 @@ class RefusingCreates implements Transport {
   close() {}
 }
 
+/** Pod watch events arrive `ms` late, as from a busy server; everything else is immediate. */
+class SlowPodWatch implements Transport {
+  constructor(
+    private readonly inner: FakeApi,
+    private readonly ms: number,
+  ) {}
+  request(req: TransportRequest) {
+    return this.inner.request(req);
+  }
+  async stream(req: TransportRequest) {
+    const res = await this.inner.stream(req);
+    if (!req.path.includes("/pods")) return res;
+    const ms = this.ms;
+    async function* late() {
+      for await (const chunk of res.body) {
+        await new Promise((r) => setTimeout(r, ms));
+        yield chunk;
+      }
+    }
+    return { ...res, body: late() };
+  }
+  close() {}
+}
+
 function start(h: ReturnType<typeof fakeControllerHandle>, which: "rs" | "rc" = "rs") {
   const controller = which === "rs" ? replicaSetController({ concurrentSyncs: 2, burstReplicas: 500 }, h) : replicationManager({ concurrentSyncs: 2, burstReplicas: 500 }, h);
   const ac = new AbortController();
@@ -100,7 +124,12 @@ describe("ControllerExpectations", () => {
 describe("deletion ranking (upstream's ActivePods order)", () => {
   const now = Date.parse("2026-01-01T01:00:00Z");
   const pod = (name: string, o: { node?: string; phase?: string; readySince?: string; restarts?: number; created?: string; cost?: number } = {}): Pod => ({
-    metadata: { name, creationTimestamp: o.created ?? "2026-01-01T00:00:00Z", ...(o.cost !== undefined ? { annotations: { "controller.kubernetes.io/pod-deletion-cost": String(o.cost) } } : {}) },
+    metadata: {
+      name,
+      uid: `${name}-uid`,
+      creationTimestamp: o.created ?? "2026-01-01T00:00:00Z",
+      ...(o.cost !== undefined ? { annotations: { "controller.kubernetes.io/pod-deletion-cost": String(o.cost) } } : {}),
+    },
     spec: { ...(o.node ? { nodeName: o.node } : {}) },
     status: {
       phase: o.phase ?? "Running",
@@ -116,6 +145,11 @@ describe("deletion ranking (upstream's ActivePods order)", () => {
     { why: "lower deletion cost first", first: pod("a", { node: "n", cost: -5 }), second: pod("b", { node: "n", cost: 10 }) },
     { why: "ready more recently first", first: pod("a", { node: "n", readySince: "2026-01-01T00:59:58Z" }), second: pod("b", { node: "n", readySince: "2026-01-01T00:00:00Z" }) },
     { why: "more restarts first", first: pod("a", { node: "n", restarts: 3 }), second: pod("b", { node: "n", restarts: 0 }) },
+    {
+      why: "ages within one power of two are equal: uid order, here the older first",
+      first: pod("a", { node: "n", created: "2026-01-01T00:00:00Z" }),
+      second: pod("b", { node: "n", created: "2026-01-01T00:00:01Z" }),
+    },
     { why: "created more recently first", first: pod("a", { node: "n", created: "2026-01-01T00:59:00Z" }), second: pod("b", { node: "n", created: "2026-01-01T00:00:00Z" }) },
   ])("$why", ({ first, second }) => {
     const order = deletionOrder(now);
@@ -151,15 +185,47 @@ describe("replicaset controller (fake API)", () => {
     await c.stop();
   });
 
+  it("does not create again while its own creations have not reached the cache (expectations)", async () => {
+    const api = new FakeApi();
+    const h0 = fakeControllerHandle({ api });
+    const client = new KubeClient(new SlowPodWatch(api, 150));
+    const h = { ...h0, client, informers: new SharedInformerFactory(client) };
+    api.seed(RS_PATH, replicaSet("web", 3));
+    const c = start(h);
+    // The status write after the first round makes the set sync again before any pod event arrives.
+    await settle(() => api.list(PODS).length === 3 && (api.peek(`${RS_PATH}/web`)?.status as any)?.replicas === 3, "3 pods seen");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(api.list(PODS)).toHaveLength(3);
+    expect(api.requests.filter((r) => r === `PUT ${RS_PATH}/web/status`).length).toBeGreaterThan(0);
+    await c.stop();
+  });
+
   it("scales down by deleting the pods best lost: unscheduled and not ready first", async () => {
     const h = fakeControllerHandle();
     const [rs] = h.api.seed(RS_PATH, replicaSet("web", 3));
     const ref = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: rs!.metadata.uid!, controller: true };
-    const base = (name: string, node?: string): KubeObject => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web", tier: "web" }, ownerReferences: [ref] }, spec: node ? { nodeName: node } : {} });
-    h.api.seed(PODS, ready(base("keep-1", "n1"), "2026-01-01T00:00:00Z"), ready(base("keep-2", "n2"), "2026-01-01T00:00:00Z"), ready(base("keep-3", "n3"), "2026-01-01T00:00:00Z"), base("unscheduled"), { ...base("pending", "n1"), status: { phase: "Pending" } });
+    const base = (name: string, node?: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, labels: { app: "web", tier: "web" }, ownerReferences: [ref] },
+      spec: node ? { nodeName: node } : {},
+    });
+    h.api.seed(
+      PODS,
+      ready(base("keep-1", "n1"), "2026-01-01T00:00:00Z"),
+      ready(base("keep-2", "n2"), "2026-01-01T00:00:00Z"),
+      ready(base("keep-3", "n3"), "2026-01-01T00:00:00Z"),
+      base("unscheduled"),
+      { ...base("pending", "n1"), status: { phase: "Pending" } },
+    );
     const c = start(h);
     await settle(() => h.api.list(PODS).length === 3, "3 pods");
-    expect(h.api.list(PODS).map((p) => p.metadata.name).sort()).toEqual(["keep-1", "keep-2", "keep-3"]);
+    expect(
+      h.api
+        .list(PODS)
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual(["keep-1", "keep-2", "keep-3"]);
     await settle(() => (h.api.peek(`${RS_PATH}/web`)?.status as any)?.readyReplicas === 3, "ready 3");
     await c.stop();
   });
@@ -168,7 +234,11 @@ describe("replicaset controller (fake API)", () => {
     const h = fakeControllerHandle();
     const [rs] = h.api.seed(RS_PATH, replicaSet("web", 1));
     const ref = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: rs!.metadata.uid!, controller: true };
-    h.api.seed(PODS, { apiVersion: "v1", kind: "Pod", metadata: { name: "orphan", labels: { app: "web" } }, spec: {} }, { apiVersion: "v1", kind: "Pod", metadata: { name: "relabelled", labels: { app: "other" }, ownerReferences: [ref] }, spec: {} });
+    h.api.seed(
+      PODS,
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "orphan", labels: { app: "web" } }, spec: {} },
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "relabelled", labels: { app: "other" }, ownerReferences: [ref] }, spec: {} },
+    );
     const c = start(h);
     await settle(() => !h.api.peek(`${PODS}/relabelled`)?.metadata.ownerReferences?.length && !!h.api.peek(`${PODS}/orphan`)?.metadata.ownerReferences?.length, "adopt and release");
     expect(h.api.peek(`${PODS}/orphan`)?.metadata.ownerReferences).toEqual([{ ...ref, blockOwnerDeletion: true }]);
@@ -226,7 +296,9 @@ describe("replicationcontroller (fake API)", () => {
     });
     const c = start(h, "rc");
     await settle(() => (h.api.peek("/api/v1/namespaces/d/replicationcontrollers/old")?.status as any)?.replicas === 2, "rc status");
-    expect(h.api.list(PODS).map((p) => p.metadata.ownerReferences?.[0])).toEqual([0, 1].map(() => ({ apiVersion: "v1", kind: "ReplicationController", name: "old", uid: rc!.metadata.uid, controller: true, blockOwnerDeletion: true })));
+    expect(h.api.list(PODS).map((p) => p.metadata.ownerReferences?.[0])).toEqual(
+      [0, 1].map(() => ({ apiVersion: "v1", kind: "ReplicationController", name: "old", uid: rc!.metadata.uid, controller: true, blockOwnerDeletion: true })),
+    );
     expect(h.api.peek("/api/v1/namespaces/d/replicationcontrollers/old")?.status).toMatchObject({ observedGeneration: 2, fullyLabeledReplicas: 2 });
     await c.stop();
   });

@@ -1,13 +1,5 @@
 import { selectorFromLabelSelector } from "../../../../core/api/labels.js";
-import {
-  CONTROLLER_UID_INDEX,
-  NAMESPACE_INDEX,
-  Resources,
-  controllerUidIndex,
-  objectKey,
-  runWorkers,
-  type SharedInformer,
-} from "../../../../core/client/index.js";
+import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX, Resources, controllerUidIndex, objectKey, runWorkers, type SharedInformer } from "../../../../core/client/index.js";
 import { claimObjects, controllerOf, controllerRef, type Controller, type ControllerManagerHandle, type Pod } from "../../../../core/controller-manager/index.js";
 import type { DeploymentControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/deployment.args.js";
 import { newAndOldSets } from "./new-replica-set.js";
@@ -111,7 +103,7 @@ export class DeploymentController implements Controller {
   }
 
   /** Upstream's syncDeployment. */
-  async sync(env: SyncEnv, key: string): Promise<void> {
+  private async sync(env: SyncEnv, key: string): Promise<void> {
     const cached = this.deployments.store.get(key);
     if (!cached) return;
     const d = structuredClone(cached);
@@ -148,9 +140,8 @@ export class DeploymentController implements Controller {
   private async scaleOnly(env: SyncEnv, d: Deployment, sets: ReplicaSet[]): Promise<void> {
     const { newRS, oldRSs } = await newAndOldSets(env, d, sets, false);
     await scale(env, d, newRS, oldRSs);
-    // Sizes changed: the next sync works from what the cache says of them.
-    const fresh = (rs: ReplicaSet) => env.cachedReplicaSet(rs.metadata.namespace!, rs.metadata.name!) ?? rs;
     if (d.spec.paused) await cleanupOldSets(env, d, oldRSs);
-    await syncDeploymentStatus(env, [...oldRSs.map(fresh), ...(newRS ? [fresh(newRS)] : [])], newRS && fresh(newRS), d);
+    // Status counts pods, which the sizes just written have not moved yet; their sets' updates bring another sync.
+    await syncDeploymentStatus(env, [...oldRSs, ...(newRS ? [newRS] : [])], newRS, d);
   }
 }

@@ -10,7 +10,9 @@ import type { Deployment, ReplicaSet } from "./types.js";
 
 /** The set whose template is the Deployment's (the oldest, should there be several), and the others. */
 export function splitSets(d: Deployment, sets: ReplicaSet[]): { newRS: ReplicaSet | undefined; oldRSs: ReplicaSet[] } {
-  const sorted = [...sets].sort((a, b) => (Date.parse(a.metadata.creationTimestamp ?? "") || 0) - (Date.parse(b.metadata.creationTimestamp ?? "") || 0) || a.metadata.name!.localeCompare(b.metadata.name!));
+  const sorted = [...sets].sort(
+    (a, b) => (Date.parse(a.metadata.creationTimestamp ?? "") || 0) - (Date.parse(b.metadata.creationTimestamp ?? "") || 0) || a.metadata.name!.localeCompare(b.metadata.name!),
+  );
   const newRS = sorted.find((rs) => equalIgnoringHash(rs.spec.template, d.spec.template));
   return { newRS, oldRSs: sorted.filter((rs) => rs !== newRS) };
 }
@@ -31,7 +33,7 @@ export async function newAndOldSets(env: SyncEnv, d: Deployment, sets: ReplicaSe
     const annotated = setNewReplicaSetAnnotations(d, copy, newRevision, true, desired, max);
     if (annotated || (copy.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0)) {
       copy.spec.minReadySeconds = d.spec.minReadySeconds ?? 0;
-      return { newRS: await env.replicaSets(ns).update(copy), oldRSs };
+      return { newRS: await env.replicaSets(ns).update({ ...copy, apiVersion: "apps/v1", kind: "ReplicaSet" }), oldRSs };
     }
     await setDeploymentRevision(env, d, copy.metadata.annotations?.[REVISION] ?? String(newRevision));
     if (hasProgressDeadline(d) && !getCondition(d.status, "Progressing")) {

@@ -43,6 +43,12 @@ export const specReplicas = (rss: (ReplicaSet | undefined)[]) => rss.reduce((n, 
 export const actualReplicas = (rss: (ReplicaSet | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.replicas ?? 0), 0);
 export const readyReplicas = (rss: (ReplicaSet | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.readyReplicas ?? 0), 0);
 export const availableReplicas = (rss: (ReplicaSet | undefined)[]) => rss.reduce((n, rs) => n + (rs?.status?.availableReplicas ?? 0), 0);
+/**
+ * Available pods that will stay: a set just scaled down may still report pods it is deleting, so
+ * none counts for more than its size. Upstream sums the reported figure; counting this way
+ * keeps scale-down within maxUnavailable even when a set's status lags its new size.
+ */
+export const lastingAvailable = (rss: ReplicaSet[]) => rss.reduce((n, rs) => n + Math.min(rs.spec.replicas ?? 0, rs.status?.availableReplicas ?? 0), 0);
 
 /** Sets that still want or have pods. */
 export const activeSets = (rss: (ReplicaSet | undefined)[]) => rss.filter((rs): rs is ReplicaSet => !!rs && (rs.spec.replicas ?? 0) > 0);

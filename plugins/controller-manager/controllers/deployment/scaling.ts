@@ -109,8 +109,11 @@ export async function cleanupOldSets(env: SyncEnv, d: Deployment, oldRSs: Replic
   const oldestFirst = alive.sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
   for (const rs of oldestFirst.slice(0, excess)) {
     if ((rs.status?.replicas ?? 0) !== 0 || (rs.spec.replicas ?? 0) !== 0 || (rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;
-    await env.replicaSets(rs.metadata.namespace!).delete(rs.metadata.name!, { preconditions: { uid: rs.metadata.uid! } }).catch((err) => {
-      if ((err as { code?: number }).code !== 404) throw err;
-    });
+    await env
+      .replicaSets(rs.metadata.namespace!)
+      .delete(rs.metadata.name!, { preconditions: { uid: rs.metadata.uid! } })
+      .catch((err) => {
+        if ((err as { code?: number }).code !== 404) throw err;
+      });
   }
 }

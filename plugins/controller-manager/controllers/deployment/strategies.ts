@@ -1,6 +1,6 @@
 import { isComplete } from "./conditions.js";
 import { newAndOldSets } from "./new-replica-set.js";
-import { activeSets, availableReplicas, byCreation, maxUnavailable, newReplicaSetReplicas, replicasOf, specReplicas } from "./replica-math.js";
+import { activeSets, byCreation, lastingAvailable, maxUnavailable, newReplicaSetReplicas, replicasOf, specReplicas } from "./replica-math.js";
 import { cleanupOldSets, scaleReplicaSet } from "./scaling.js";
 import { syncRolloutStatus } from "./status.js";
 import type { SyncEnv } from "./sync-env.js";
@@ -63,7 +63,7 @@ async function reconcileOldSets(env: SyncEnv, all: ReplicaSet[], oldActive: Repl
   }
   // Then available ones, as far as minAvailable allows.
   let scaledDown = 0;
-  const available = availableReplicas([...olds, newRS]);
+  const available = lastingAvailable([...olds, newRS]);
   if (available > minAvailable) {
     const total = available - minAvailable;
     olds = olds.sort(byCreation);
