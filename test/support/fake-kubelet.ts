@@ -25,6 +25,7 @@ export async function startFakeKubelet(logLines: string[]): Promise<{ port: numb
   const server: Server = createServer({ key: serving.key, cert: serving.cert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     record(req.url ?? "", req.socket as TLSSocket, req.headers);
     const url = new URL(req.url ?? "/", "https://x");
+    if (url.pathname === "/healthz") return void res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
     if (!url.pathname.startsWith("/containerLogs/")) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
       return;

@@ -27,8 +27,6 @@ export interface AppContext extends HandlerContext {
   version: { major: string; minor: string; gitVersion: string };
   serverAddress: () => string;
   openapi: OpenApi;
-  /** How to reach kubelets (logs, exec, attach, port-forward); absent when serving plain HTTP. */
-  kubelet?: KubeletCredentials;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
 }

@@ -7,6 +7,8 @@ import type { KubeObj } from "../registry/strategy.js";
 import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/served-resource.js";
 import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
 import { decodeBody, mediaType, readBody } from "./body.js";
+import { serveResourceProxy } from "../kubelet/resource-proxy.js";
+import type { KubeletCredentials } from "../kubelet/kubelet-connection.js";
 import { sendJson, sendJsonText, sendList, sharedJson } from "./respond.js";
 import { partialObjectMetadata, partialObjectMetadataList, wantsPartialMetadata } from "./partial-metadata.js";
 import { serveWatch } from "./watch.js";
@@ -41,6 +43,8 @@ export interface HandlerContext {
   minRequestTimeoutSeconds: number;
   subresources: SubresourceHandlers;
   reviews: ReviewHandlers;
+  /** How to reach kubelets (logs, exec, attach, port-forward, nodes/proxy); absent when serving plain HTTP. */
+  kubelet?: KubeletCredentials;
 }
 
 /** Answers one resource request whose identity is known and authorized. */
@@ -63,6 +67,10 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
   };
 
+  if (info.subresource === "proxy" && served.group === "" && ["nodes", "pods", "services"].includes(served.plural)) {
+    await serveResourceProxy(req, res, ctx.stores, ctx.kubelet, served.plural, namespace, info.name!, info.rest, query);
+    return;
+  }
   if (info.subresource) {
     await handleSubresource(req, res, info, served, store, namespace, opts, query, ctx);
     return;

@@ -105,7 +105,7 @@ const podLog = (stores: Stores, kubelet: KubeletCredentials | undefined) => asyn
   if (r.info.verb !== "get") throw methodNotSupported({ group: "", resource: "pods/log" }, r.info.verb);
   if (!kubelet) throw serviceUnavailable("this API server has no kubelet client credentials (it serves plain HTTP)");
   const target = await kubeletTarget(stores, kubelet, r.namespace!, r.name, "log", r.query);
-  await proxyGet(target, kubelet, r.res, (cb) => r.req.once("close", cb));
+  await proxyGet(target, kubelet, r.res, (cb) => r.res.once("close", cb));
 };
 
 export function subresourceHandlers(stores: Stores, kubelet?: KubeletCredentials): SubresourceHandlers {

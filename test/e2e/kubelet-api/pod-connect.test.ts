@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +45,9 @@ describe("pods/log, pods/exec through the API server to the pod's kubelet", () =
 
     const followed = await c.kubectl(["logs", "-f", "web"]);
     expect(followed.stdout).toBe("line 1\nline 2\nline 3\nfollowed line\n");
+    // Over HTTP/1.1 too (curl, client libraries without HTTP/2).
+    const http1 = await c.api("GET", "/api/v1/namespaces/default/pods/web/log?follow=true");
+    expect([http1.status, http1.body]).toEqual([200, "line 1\nline 2\nline 3\nfollowed line\n"]);
   });
 
   it("names what is wrong: no container chosen, a container the pod lacks, a pod not on a node", async () => {
@@ -65,5 +70,28 @@ describe("pods/log, pods/exec through the API server to the pod's kubelet", () =
     expect(new URL(last.path, "https://x").searchParams.getAll("command")).toEqual(["echo", "hi"]);
     expect(last.clientCN).toBe("kube-apiserver-kubelet-client");
     expect(String(last.headers["sec-websocket-protocol"])).toContain("v5.channel.k8s.io");
+  });
+
+  it("proxies to a node's kubelet, a pod's IP and a Service's endpoint (nodes/proxy, pods/proxy, services/proxy)", async () => {
+    const echo = createServer((req, res) => res.writeHead(200, { "Content-Type": "text/plain", "X-Echo": "yes" }).end(`${req.method} ${req.url} auth=${req.headers.authorization ?? "none"}`));
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
+    const port = (echo.address() as AddressInfo).port;
+    try {
+      expect((await c.kubectl(["get", "--raw", "/api/v1/nodes/n1/proxy/healthz"])).stdout).toBe("ok");
+      const podStatus = { status: { podIP: "127.0.0.1", podIPs: [{ ip: "127.0.0.1" }] } };
+      expect((await c.api("PATCH", "/api/v1/namespaces/default/pods/web/status", JSON.stringify(podStatus), { "Content-Type": "application/merge-patch+json" })).status).toBe(200);
+      const viaPod = await c.api("GET", `/api/v1/namespaces/default/pods/web:${port}/proxy/hello/there?x=1`, undefined, { Authorization: "Bearer should-not-pass" });
+      expect([viaPod.status, viaPod.body, viaPod.headers["x-echo"]]).toEqual([200, "GET /hello/there?x=1 auth=none", "yes"]);
+
+      await c.api("POST", "/api/v1/namespaces/default/services", JSON.stringify({ metadata: { name: "echo" }, spec: { ports: [{ name: "http", port: 80 }] } }));
+      const slice = { metadata: { name: "echo-1", labels: { "kubernetes.io/service-name": "echo" } }, addressType: "IPv4", endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }], ports: [{ name: "http", port, protocol: "TCP" }] };
+      expect((await c.api("POST", "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", JSON.stringify(slice))).status).toBe(201);
+      const viaService = await c.kubectl(["get", "--raw", "/api/v1/namespaces/default/services/echo:http/proxy/svc"]);
+      expect(viaService.stdout).toBe("GET /svc auth=none");
+      const noEndpoints = await c.api("GET", "/api/v1/namespaces/default/services/kubernetes:nope/proxy/");
+      expect([noEndpoints.status, JSON.parse(noEndpoints.body).message]).toEqual([503, 'no service port "nope" found for service "kubernetes"']);
+    } finally {
+      echo.close();
+    }
   });
 });
