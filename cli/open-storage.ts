@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Storage } from "../core/apiserver/storage.js";
+import { ClusterObjectsHost } from "../core/apiserver/cluster-objects.js";
 import type { ApiServerHandle } from "../core/apiserver/handle.js";
 import { ApiServer } from "../core/apiserver/points.js";
 import { createRootMetrics } from "../core/kernel/metrics.js";
@@ -31,6 +32,8 @@ export async function openProfileStorage(opts: ProfileOptions): Promise<OpenedSt
     dataDir: plan.dataDir,
     pluginDir: join(plan.dataDir, "apiserver"),
     entries: () => [],
+    // No server runs here: nothing to follow, and storage plugins ask for nothing of it.
+    objects: new ClusterObjectsHost(async () => false, () => logger),
   };
   const storage = (await manifest.create(Object.freeze(structuredClone(placed.args)), handle)) as Storage;
   const abort = new AbortController();

@@ -19,6 +19,7 @@ import csrSigning from "./controller-manager/controllers/csrsigning/index.js";
 import csrApproving from "./controller-manager/controllers/csrapproving/index.js";
 import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
 import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
+import rbac from "./apiserver/authorization/rbac/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -79,5 +80,6 @@ export const builtinPlugins: readonly PluginManifest[] = [
   csrApproving,
   bootstrapSigner,
   tokenCleaner,
+  rbac,
   ...schedulerPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,4 +1,5 @@
 import type { BaseHandle } from "../kernel/component.js";
+import type { ClusterObjects } from "./cluster-objects.js";
 
 /**
  * What an API server plugin receives besides its args. Storage plugins need only the
@@ -7,4 +8,6 @@ import type { BaseHandle } from "../kernel/component.js";
 export interface ApiServerHandle extends BaseHandle {
   /** The folder for this plugin's files inside the data dir (created on demand by the plugin). */
   readonly pluginDir: string;
+  /** The cluster's objects from the server's own watch cache, start-time writes and write guards. */
+  readonly objects: ClusterObjects;
 }

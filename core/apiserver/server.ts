@@ -19,6 +19,7 @@ import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { publishClusterInfo } from "./cluster-info.js";
+import { clusterObjectsOf, type ClusterObjectsHost } from "./cluster-objects.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
 
@@ -32,6 +33,7 @@ export class ApiServerMain implements Component {
   /** Open connections, destroyed at stop (watches would otherwise hold the server open). */
   private readonly connections = new Set<Socket>();
   private stores: Stores | undefined;
+  private objects: ClusterObjectsHost | undefined;
   private port = 0;
   private kubeconfig = "";
   private ready = false;
@@ -63,13 +65,19 @@ export class ApiServerMain implements Component {
     const catalog = new ResourceCatalog();
     const kinds = strategies({ storage, serviceClusterIPRange: s.serviceClusterIPRange, serviceNodePortRange: s.serviceNodePortRange });
     const admission = () => this.ctx.entries(ApiServer.admission);
+    const objects = clusterObjectsOf(this.ctx);
+    this.objects = objects;
     let stores!: Stores;
     stores = new Stores(
       catalog,
       storage,
       kinds,
       {
-        admit: (req, phase) => runAdmission(admission(), req, phase),
+        admit: async (req, phase) => {
+          // Plugins' write guards (RBAC's escalation check) come before admission, as upstream's storage wrappers do.
+          if (phase === "mutate") await objects.check(req);
+          return runAdmission(admission(), req, phase);
+        },
         // Like upstream's namespace lifecycle admission: the cache answers, storage only when the cache has not seen it.
         checkNamespace: async (namespace, creating) => {
           const namespaces = await stores.for("", "v1", "namespaces");
@@ -134,6 +142,7 @@ export class ApiServerMain implements Component {
     const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
     await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
     if (pki) await publishClusterInfo(stores, { server: `https://${endpointIP.includes(":") ? `[${endpointIP}]` : endpointIP}:${this.port}`, caCert: pki.caCert });
+    await objects.start(stores);
     this.ready = true;
     logger.info({ url: this.url() }, "API server listening");
   }
@@ -185,6 +194,7 @@ export class ApiServerMain implements Component {
       for (const socket of this.connections) socket.destroy();
       await closed;
     }
+    this.objects?.stop();
     this.stores?.stop();
   }
 }
