@@ -18,8 +18,12 @@ export class CriLogWriter {
     this.fd = openSync(path, "a");
   }
 
-  /** Follows one stream until it ends; the log closes when every followed stream has. */
-  follow(stream: Readable, name: "stdout" | "stderr"): void {
+  /**
+   * Follows one stream until it ends; the log closes when every followed stream has. Lines
+   * `drop` matches are not the container's (a wrapper's diagnostics): they are handed to
+   * `onDropped` instead of the log.
+   */
+  follow(stream: Readable, name: "stdout" | "stderr", drop?: RegExp, onDropped?: (line: string) => void): void {
     this.open++;
     let pending = "";
     stream.setEncoding("utf8");
@@ -27,8 +31,10 @@ export class CriLogWriter {
       pending += chunk;
       let nl: number;
       while ((nl = pending.indexOf("\n")) >= 0) {
-        this.line(name, "F", pending.slice(0, nl));
+        const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
+        if (drop?.test(line)) onDropped?.(line);
+        else this.line(name, "F", line);
       }
       while (pending.length > MAX_LINE) {
         this.line(name, "P", pending.slice(0, MAX_LINE));
@@ -36,7 +42,8 @@ export class CriLogWriter {
       }
     });
     stream.on("end", () => {
-      if (pending) this.line(name, "F", pending);
+      if (pending && drop?.test(pending)) onDropped?.(pending);
+      else if (pending) this.line(name, "F", pending);
       if (--this.open === 0) this.close();
     });
   }

@@ -16,6 +16,8 @@ export interface LaunchSpec {
   mounts: { hostPath: string; containerPath: string; readonly: boolean }[];
   /** Where the mount list for the namespace setup is written. */
   stateDir: string;
+  /** cgroup folders the container's first process joins before anything runs. */
+  cgroups?: string[];
 }
 
 /** Host tools run before the command, with a PATH of their own so a container's PATH cannot pick them. */
@@ -28,7 +30,8 @@ const HOST_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
  * into the script.
  */
 const SETUP = `set -e
-R="$1"; H="$2"; M="$3"; U="$4"; W="$5"; CPATH="$6"; shift 6
+R="$1"; H="$2"; M="$3"; U="$4"; W="$5"; CPATH="$6"; CG="$7"; shift 7
+for g in $CG; do echo 0 > "$g/cgroup.procs"; done
 mkdir -p "$R/proc" "$R/dev" "$R/sys" "$R/tmp"
 mount -t proc proc "$R/proc"
 mount -t tmpfs -o nosuid,mode=755 tmpfs "$R/dev"
@@ -64,7 +67,7 @@ export function launch(spec: LaunchSpec): ChildProcess {
   if (!canIsolate()) return launchPlain(spec, containerPath);
   const mountsFile = join(spec.stateDir, "mounts.tsv");
   writeFileSync(mountsFile, spec.mounts.map((m) => `${m.readonly ? "ro" : "rw"}\t${m.hostPath}\t${m.containerPath}\n`).join(""));
-  const inner = ["unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--propagation", "private", "--", "/bin/sh", "-c", SETUP, "kitbash-container", spec.rootfs, spec.hostname, mountsFile, spec.user ?? "", spec.workingDir || "/", containerPath, ...spec.argv];
+  const inner = ["unshare", "--fork", "--pid", "--mount", "--uts", "--ipc", "--propagation", "private", "--", "/bin/sh", "-c", SETUP, "kitbash-container", spec.rootfs, spec.hostname, mountsFile, spec.user ?? "", spec.workingDir || "/", containerPath, (spec.cgroups ?? []).join(" "), ...spec.argv];
   const argv = spec.netns ? ["nsenter", `--net=${spec.netns}`, "--", ...inner] : inner;
   return spawn(argv[0]!, argv.slice(1), { env: { ...spec.env, PATH: HOST_PATH }, stdio: ["ignore", "pipe", "pipe"], detached: true });
 }

@@ -13,6 +13,7 @@ import type { StreamingServer } from "./streaming-server.js";
 import { CriLogWriter } from "./cri-log.js";
 import type { PodNetwork, SandboxNetworkRequest } from "./network.js";
 import { containerRootfs } from "./rootfs.js";
+import { ContainerCgroups } from "./cgroups.js";
 import type { ContainerRecord, RuntimeState, SandboxRecord } from "./state.js";
 
 export interface RuntimeServiceOptions {
@@ -37,7 +38,7 @@ const newId = () => randomBytes(32).toString("hex");
  * network) with the pod's files; containers are processes launched into them.
  */
 export class EmbeddedRuntime {
-  private readonly processes = new Map<string, { child: ChildProcess; exited: Promise<void>; log: CriLogWriter }>();
+  private readonly processes = new Map<string, { child: ChildProcess; exited: Promise<void>; log: CriLogWriter; sent?: NodeJS.Signals }>();
 
   constructor(private readonly o: RuntimeServiceOptions) {
     // Containers do not outlive the runtime that watched them: what was running is over.
@@ -283,6 +284,7 @@ export class EmbeddedRuntime {
       ...(c.config.mounts.some((m) => m.container_path === "/etc/hostname") ? [] : [{ hostPath: join(sandboxDir, "hostname"), containerPath: "/etc/hostname", readonly: false }]),
       ...c.config.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readonly: m.readonly })),
     ];
+    const cgroups = ContainerCgroups.create(c.id, c.config.linux?.resources);
     const child = launch({
       rootfs: c.rootfs,
       hostname: s.config.hostname || s.config.metadata?.name || "localhost",
@@ -293,19 +295,27 @@ export class EmbeddedRuntime {
       ...(user ? { user } : {}),
       mounts,
       stateDir: this.o.state.containerDir(c.id),
+      ...(cgroups ? { cgroups: cgroups.paths } : {}),
     });
     const log = new CriLogWriter(c.logPath || join(this.o.state.containerDir(c.id), "container.log"));
+    // util-linux's unshare, whose child died of a signal, fails to die of it in turn and exits 1
+    // saying so: that line is not the container's, and it means a signal ended the container.
+    let killedBySignal = false;
     log.follow(child.stdout!, "stdout");
-    log.follow(child.stderr!, "stderr");
+    log.follow(child.stderr!, "stderr", UNSHARE_SIGNAL_DIAGNOSTIC, () => (killedBySignal = true));
     let spawnError = "";
     child.once("error", (err) => (spawnError = err.message));
     const exited = new Promise<void>((resolve) =>
       child.once("close", (code, signal) => {
         const current = this.o.state.containers.get(c.id);
+        const sentSignal = this.processes.get(c.id)?.sent;
         this.processes.delete(c.id);
         if (!current) return resolve();
-        const exitCode = code ?? (signal ? 128 + (signalNumber[signal] ?? 9) : 255);
-        this.o.state.saveContainer({ ...current, state: "CONTAINER_EXITED", finishedAt: nowNs(), exitCode, reason: exitCode === 0 ? "Completed" : "Error", message: spawnError });
+        const oom = cgroups?.oomKilled() ?? false;
+        const sent = sentSignal;
+        const exitCode = killedBySignal ? (oom || sent !== "SIGTERM" ? 137 : 143) : (code ?? (signal ? 128 + (signalNumber[signal] ?? 9) : 255));
+        cgroups?.remove();
+        this.o.state.saveContainer({ ...current, state: "CONTAINER_EXITED", finishedAt: nowNs(), exitCode, reason: exitCode === 0 ? "Completed" : oom ? "OOMKilled" : "Error", message: spawnError });
         resolve();
       }),
     );
@@ -318,10 +328,12 @@ export class EmbeddedRuntime {
     const p = this.processes.get(c.id);
     if (!p || c.pid === undefined) return;
     if (timeoutSeconds > 0) {
+      p.sent = "SIGTERM";
       killGroup(c.pid, "SIGTERM");
       const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutSeconds * 1000));
       if ((await Promise.race([p.exited.then(() => "exited" as const), timer])) === "exited") return;
     }
+    p.sent = "SIGKILL";
     killGroup(c.pid, "SIGKILL");
     await p.exited;
   }
@@ -377,6 +389,8 @@ export class EmbeddedRuntime {
     };
   }
 }
+
+const UNSHARE_SIGNAL_DIAGNOSTIC = /^unshare: sigprocmask unblock failed/;
 
 const signalNumber: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
 

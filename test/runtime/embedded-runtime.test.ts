@@ -153,7 +153,8 @@ describe.runIf(partAvailable("busybox", hasBusybox(), "the busybox-static packag
     const done = await status(id);
     expect(done.state).toBe("CONTAINER_EXITED");
     expect(done.finished_at).toBeGreaterThan(done.started_at);
-    expect(done.exit_code).not.toBe(0);
+    // sleep, the PID 1 of its namespace, ignores SIGTERM: the grace period ends in SIGKILL.
+    expect([done.exit_code, done.reason]).toEqual([137, "Error"]);
 
     await cri.call("RuntimeService", "RemoveContainer", { container_id: id });
     await cri.call("RuntimeService", "StopPodSandbox", { pod_sandbox_id: sandbox });
@@ -194,6 +195,33 @@ describe.runIf(partAvailable("busybox", hasBusybox(), "the busybox-static packag
     await expect(new Promise((resolve, reject) => { again.once("open", resolve); again.once("error", reject); })).rejects.toThrow(/404/);
     await cri.call("RuntimeService", "RemovePodSandbox", { pod_sandbox_id: sandbox });
   }, 30_000);
+
+  it.runIf(asRoot && existsSync("/sys/fs/cgroup/memory"))("holds a container to its memory and CPU limits in its own cgroup; one that outgrows its memory is OOMKilled", async () => {
+    const { pod_sandbox_id: sandbox } = await cri.call<{ pod_sandbox_id: string }>("RuntimeService", "RunPodSandbox", { config: sandboxConfig("limits") });
+    const make = async (name: string, script: string, resources: object) =>
+      (await cri.call<{ container_id: string }>("RuntimeService", "CreateContainer", {
+        pod_sandbox_id: sandbox,
+        config: { metadata: { name, attempt: 0 }, image: { image: "busybox" }, command: ["sh", "-c", script], log_path: `${name}/0.log`, linux: { resources } },
+      })).container_id;
+    const capped = await make("capped", "sleep 30", { cpu_period: 100000, cpu_quota: 50000, cpu_shares: 512, memory_limit_in_bytes: 64 * 1024 * 1024 });
+    await cri.call("RuntimeService", "StartContainer", { container_id: capped });
+    const cg = (ctrl: string, file: string) => readFileSync(`/sys/fs/cgroup/${ctrl}/kitbash/${capped}/${file}`, "utf8").trim();
+    expect([cg("cpu", "cpu.cfs_quota_us"), cg("cpu", "cpu.shares"), cg("memory", "memory.limit_in_bytes")]).toEqual(["50000", "512", String(64 * 1024 * 1024)]);
+    // The container's process is in it (the runtime's own is not).
+    const member = await until("the container's process in its cgroup", () => {
+      const pids = cg("memory", "cgroup.procs").split("\n").filter(Boolean);
+      return pids.length === 1 && readFileSync(`/proc/${pids[0]}/cmdline`, "utf8").startsWith("sleep") ? pids[0] : undefined;
+    });
+    expect(readFileSync(`/proc/${member}/cmdline`, "utf8").replace(/\0/g, " ").trim()).toBe("sleep 30");
+
+    // tail looks for the last lines of an endless file with no newline: it holds all of it.
+    const hog = await make("hog", "exec tail /dev/zero", { memory_limit_in_bytes: 32 * 1024 * 1024 });
+    await cri.call("RuntimeService", "StartContainer", { container_id: hog });
+    const done = await until("the hog to be killed", async () => ((await status(hog)).state === "CONTAINER_EXITED" ? status(hog) : undefined), 20_000);
+    expect([done.exit_code, done.reason]).toEqual([137, "OOMKilled"]);
+    await cri.call("RuntimeService", "RemovePodSandbox", { pod_sandbox_id: sandbox });
+    expect(existsSync(`/sys/fs/cgroup/memory/kitbash/${capped}`)).toBe(false);
+  }, 40_000);
 
   it("records a failing container's exit code, and its completion as Completed", async () => {
     const { pod_sandbox_id: sandbox } = await cri.call<{ pod_sandbox_id: string }>("RuntimeService", "RunPodSandbox", { config: sandboxConfig("jobs") });
