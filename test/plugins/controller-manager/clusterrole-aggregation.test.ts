@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aggregate } from "../../../plugins/controller-manager/controllers/clusterrole-aggregation/aggregation-controller.js";
 
-const role = (name: string, labels: Record<string, string>, rules: object[]) => ({ metadata: { name, labels }, rules });
+const role = (name: string, labels: Record<string, string>, rules: Record<string, unknown>[]) => ({ metadata: { name, labels }, rules });
 const read = { verbs: ["get"], apiGroups: [""], resources: ["pods"] };
 const write = { verbs: ["create"], apiGroups: [""], resources: ["pods"] };
 
