@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LabelSelector } from "../../../core/api/labels.js";
 import { aggregate } from "../../../plugins/controller-manager/controllers/clusterrole-aggregation/aggregation-controller.js";
 
 const role = (name: string, labels: Record<string, string>, rules: Record<string, unknown>[]) => ({ metadata: { name, labels }, rules });
@@ -7,7 +8,7 @@ const write = { verbs: ["create"], apiGroups: [""], resources: ["pods"] };
 
 describe("clusterrole aggregation", () => {
   const view = { ...role("view", { "agg-to-edit": "true" }, []), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "agg-to-view": "true" } }] } };
-  const edit = { ...role("edit", {}, [read]), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "agg-to-edit": "true" } }, { matchLabels: { "extra": "yes" } }] } };
+  const edit = { ...role("edit", {}, [read]), aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "agg-to-edit": "true" } }, { matchLabels: { extra: "yes" } }] as LabelSelector[] } };
 
   it("takes the matched roles' rules in name order, each rule once, never its own", () => {
     const all = [edit, view, role("z-edit", { "agg-to-edit": "true" }, [write, read]), role("a-extra", { extra: "yes" }, [read]), role("other", {}, [{ verbs: ["*"] }])];
