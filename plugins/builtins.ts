@@ -20,6 +20,7 @@ import csrApproving from "./controller-manager/controllers/csrapproving/index.js
 import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
 import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
 import rbac from "./apiserver/authorization/rbac/index.js";
+import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -81,5 +82,6 @@ export const builtinPlugins: readonly PluginManifest[] = [
   bootstrapSigner,
   tokenCleaner,
   rbac,
+  clusterRoleAggregation,
   ...schedulerPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

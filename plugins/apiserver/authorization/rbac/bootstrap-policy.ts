@@ -203,6 +203,10 @@ export const clusterRoles: BootstrapRole[] = [
   },
   { name: "system:controller:garbage-collector", rules: [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"])] },
   { name: "system:controller:service-account-controller", rules: [rule(["create"], [CORE], ["serviceaccounts"]), events()] },
+  {
+    name: "system:controller:clusterrole-aggregation-controller",
+    rules: [rule(["escalate", "get", "list", "patch", "update", "watch"], ["rbac.authorization.k8s.io"], ["clusterroles"])],
+  },
 ];
 
 const controllerBinding = (role: string, sa: string): BootstrapBinding => ({
@@ -243,4 +247,5 @@ export const clusterRoleBindings: BootstrapBinding[] = [
   controllerBinding("namespace-controller", "namespace-controller"),
   controllerBinding("garbage-collector", "generic-garbage-collector"),
   controllerBinding("service-account-controller", "service-account-controller"),
+  controllerBinding("clusterrole-aggregation-controller", "clusterrole-aggregation-controller"),
 ];

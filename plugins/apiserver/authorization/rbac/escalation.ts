@@ -21,12 +21,12 @@ export function guardRbacWrites(objects: ClusterObjects, policy: PolicyIndex, sy
   const rolesGuard = async (req: AdmissionRequest) => {
     if (!writes(req) || req.user.groups.includes(MASTERS)) return;
     const obj = req.object!;
-    if (req.operation === "UPDATE" && same(obj.rules, req.oldObject?.rules) && same(obj.aggregationRule, req.oldObject?.aggregationRule)) return;
+    if (onlyGarbageCollectorFields(req)) return;
     const namespace = req.resource === "roles" ? req.namespace : undefined;
     if (await objects.allowed({ user: req.user, verb: "escalate", resourceRequest: true, path: "", apiGroup: RBAC, resource: req.resource, ...(namespace ? { namespace } : {}), name: req.name ?? "" })) return;
     await synced;
     const held = policy.rulesFor(req.user, namespace ?? "");
-    if (obj.aggregationRule && uncovered(held.rules, FULL_AUTHORITY).length) {
+    if ((obj.aggregationRule || req.oldObject?.aggregationRule) && uncovered(held.rules, FULL_AUTHORITY).length) {
       throw forbiddenMessage({ group: RBAC, resource: req.resource }, req.name ?? "", "must have cluster-admin privileges to use the aggregationRule");
     }
     confirmNoEscalation(req, held, obj.rules ?? []);
@@ -35,7 +35,7 @@ export function guardRbacWrites(objects: ClusterObjects, policy: PolicyIndex, sy
   const bindingsGuard = async (req: AdmissionRequest) => {
     if (!writes(req) || req.user.groups.includes(MASTERS)) return;
     const obj = req.object!;
-    if (req.operation === "UPDATE" && same(obj.roleRef, req.oldObject?.roleRef) && same(obj.subjects, req.oldObject?.subjects)) return;
+    if (onlyGarbageCollectorFields(req)) return;
     const ref = obj.roleRef ?? {};
     const namespace = req.resource === "rolebindings" ? req.namespace : undefined;
     const roleResource = ref.kind === "ClusterRole" ? "clusterroles" : "roles";
@@ -53,7 +53,16 @@ export function guardRbacWrites(objects: ClusterObjects, policy: PolicyIndex, sy
 }
 
 const writes = (req: AdmissionRequest) => (req.operation === "CREATE" || req.operation === "UPDATE") && !req.subresource && !!req.object;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Upstream lets an update through unchecked when it changes only what the garbage collector writes. */
+function onlyGarbageCollectorFields(req: AdmissionRequest): boolean {
+  if (req.operation !== "UPDATE" || !req.oldObject) return false;
+  const strip = (o: Record<string, any>) => {
+    const { ownerReferences: _o, finalizers: _f, managedFields: _m, resourceVersion: _r, ...metadata } = o.metadata ?? {};
+    return JSON.stringify({ ...o, metadata });
+  };
+  return strip(req.object!) === strip(req.oldObject);
+}
 
 function confirmNoEscalation(req: AdmissionRequest, held: { rules: PolicyRule[]; errors: string[] }, wanted: PolicyRule[]): void {
   const missing = compact(uncovered(held.rules, wanted)).map(compactString).sort();

@@ -181,10 +181,16 @@ describe("RBAC escalation and bind checks", () => {
       '403 clusterrolebindings.rbac.authorization.k8s.io "b" is forbidden: clusterrole.rbac.authorization.k8s.io "ghost" not found',
     ],
     [
-      "an update that changes nothing the checks look at passes",
+      "an update of what the garbage collector writes passes",
+      [],
+      { operation: "UPDATE", resource: "clusterroles", user: user("x", "readers"), object: { ...clusterRole("r", createPods), metadata: { name: "r", finalizers: ["f"] } }, oldObject: clusterRole("r", createPods) },
+      "ok",
+    ],
+    [
+      "an update of labels is checked (a label can aggregate a role into another)",
       [],
       { operation: "UPDATE", resource: "clusterroles", user: user("x", "readers"), object: { ...clusterRole("r", createPods), metadata: { name: "r", labels: { a: "b" } } }, oldObject: clusterRole("r", createPods) },
-      "ok",
+      '403 clusterroles.rbac.authorization.k8s.io "r" is forbidden: user "x" (groups=["readers" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["pods"], Verbs:["create" "delete"]}',
     ],
     ["deletes are not checked", [], { operation: "DELETE", resource: "clusterroles", user: user("x"), object: clusterRole("r", createPods) }, "ok"],
   ];
