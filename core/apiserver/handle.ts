@@ -1,4 +1,5 @@
 import type { BaseHandle } from "../kernel/component.js";
+import type { ClusterReader } from "./cluster-reader.js";
 
 /**
  * What an API server plugin receives besides its args. Storage plugins need only the
@@ -7,4 +8,6 @@ import type { BaseHandle } from "../kernel/component.js";
 export interface ApiServerHandle extends BaseHandle {
   /** The folder for this plugin's files inside the data dir (created on demand by the plugin). */
   readonly pluginDir: string;
+  /** The cluster's objects, readable once the server has started (admission reads them per request). */
+  readonly cluster: ClusterReader;
 }

@@ -1,3 +1,4 @@
+import { LateClusterReader } from "../../core/apiserver/cluster-reader.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
 import { silentLogger } from "../../core/kernel/logging.js";
 import { createRootMetrics } from "../../core/kernel/metrics.js";
@@ -10,6 +11,7 @@ export function fakeApiServerHandle(dataDir: string): ApiServerHandle {
     metrics: createRootMetrics(),
     dataDir,
     pluginDir: join(dataDir, "apiserver"),
+    cluster: new LateClusterReader(),
     entries: () => {
       throw new Error("no points in a fake handle");
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -7,6 +8,8 @@ import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
 import { hasImpersonation, impersonate } from "../filters/impersonate.js";
+import { RequestAudit, type AuditContext } from "../audit/recorder.js";
+import { runInRequestScope, type RequestScope } from "../request-scope.js";
 import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
@@ -27,6 +30,7 @@ export interface AppContext extends HandlerContext {
   openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
+  audit: AuditContext;
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
@@ -58,12 +62,20 @@ function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
   socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+  const given = req.headers["audit-id"];
+  const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
+  res.setHeader("Audit-Id", scope.auditID);
+  return runInRequestScope(scope, () => serveInScope(req, res, ctx, scope));
+}
+
+async function serveInScope(req: IncomingMessage, res: ServerResponse, ctx: AppContext, scope: RequestScope): Promise<void> {
   const { pathname, searchParams } = splitUrl(req.url ?? "/");
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
+  let audit: RequestAudit | undefined;
   try {
     const peer = peerCertificate(req);
     let user: UserInfo;
@@ -74,7 +86,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
       if (!PUBLIC_PATHS.has(path)) throw err;
       user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
+    const authenticated = user;
     if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
+    audit = new RequestAudit(ctx.audit, req, info, authenticated, user === authenticated ? undefined : user, scope);
+    audit.requestReceived();
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);
@@ -86,6 +101,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
+    audit?.complete(code);
     if (info.verb === "watch" && code === 200) {
       const labels = requestLabels(info).labels;
       ctx.metrics.longRunning.inc(labels);

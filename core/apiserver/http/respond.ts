@@ -1,7 +1,11 @@
+import { currentRequestScope } from "../request-scope.js";
 import type { ServerResponse } from "node:http";
 import { StatusError, internalError } from "../../api/status.js";
 
-export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+export function sendJson(res: ServerResponse, code: number, body: unknown, ownWarnings: string[] = []): void {
+  const scope = currentRequestScope();
+  const warnings = scope?.warnings.length ? [...scope.warnings, ...ownWarnings] : ownWarnings;
+  if (scope) scope.responseObject = body;
   const text = JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
     "Content-Type": "application/json",
