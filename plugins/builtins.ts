@@ -26,6 +26,12 @@ import schedulingGates from "./scheduler/preEnqueue/scheduling-gates/index.js";
 import prioritySort from "./scheduler/queueSort/priority-sort/index.js";
 import imageLocality from "./scheduler/score/image-locality/index.js";
 import balancedAllocation from "./scheduler/score/node-resources-balanced-allocation/index.js";
+import auditLog from "./apiserver/audit/audit-log/index.js";
+import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
+import podSecurity from "./apiserver/admission/pod-security/index.js";
+
+/** API server admission plugins and audit sinks. */
+const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
@@ -48,4 +54,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, ...admissionAndAuditPlugins].sort((a, b) => a.name.localeCompare(b.name));
