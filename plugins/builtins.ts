@@ -29,9 +29,11 @@ import balancedAllocation from "./scheduler/score/node-resources-balanced-alloca
 import auditLog from "./apiserver/audit/audit-log/index.js";
 import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
 import podSecurity from "./apiserver/admission/pod-security/index.js";
+import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
+import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
 
 /** API server admission plugins and audit sinks. */
-const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity];
+const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [

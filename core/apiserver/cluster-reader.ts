@@ -9,6 +9,8 @@ import type { Stores } from "./registry/stores.js";
 export interface ClusterReader {
   get(group: string, version: string, resource: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined>;
   list(group: string, version: string, resource: string, namespace?: string): Promise<KubeObj[]>;
+  /** Whether a served resource is namespaced; undefined for one not served. */
+  namespaced(group: string, version: string, resource: string): boolean | undefined;
 }
 
 /** A reader bound to the stores once the server has built them; plugins are created before that. */
@@ -30,6 +32,10 @@ export class LateClusterReader implements ClusterReader {
     const store = await this.bound().for(group, version, resource);
     const { items } = await store.list(namespace, { resourceVersion: "0" });
     return items.map((o) => structuredClone(o));
+  }
+
+  namespaced(group: string, version: string, resource: string): boolean | undefined {
+    return this.bound().catalog.get(group, version, resource)?.namespaced;
   }
 
   private bound(): Stores {
