@@ -1,3 +1,4 @@
+import { LateClusterReader } from "../core/apiserver/cluster-reader.js";
 import { join } from "node:path";
 import type { Storage } from "../core/apiserver/storage.js";
 import { ClusterObjectsHost } from "../core/apiserver/cluster-objects.js";
@@ -31,6 +32,8 @@ export async function openProfileStorage(opts: ProfileOptions): Promise<OpenedSt
     metrics: createRootMetrics(),
     dataDir: plan.dataDir,
     pluginDir: join(plan.dataDir, "apiserver"),
+    // Storage alone, no server: nothing binds the reader and no storage plugin reads through it.
+    cluster: new LateClusterReader(),
     entries: () => [],
     // No server runs here: nothing to follow, and storage plugins ask for nothing of it.
     objects: new ClusterObjectsHost(async () => false, () => logger),

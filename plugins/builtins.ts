@@ -38,6 +38,14 @@ import schedulingGates from "./scheduler/preEnqueue/scheduling-gates/index.js";
 import prioritySort from "./scheduler/queueSort/priority-sort/index.js";
 import imageLocality from "./scheduler/score/image-locality/index.js";
 import balancedAllocation from "./scheduler/score/node-resources-balanced-allocation/index.js";
+import auditLog from "./apiserver/audit/audit-log/index.js";
+import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
+import podSecurity from "./apiserver/admission/pod-security/index.js";
+import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
+import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
+
+/** API server admission plugins and audit sinks. */
+const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
@@ -84,4 +92,5 @@ export const builtinPlugins: readonly PluginManifest[] = [
   rbac,
   clusterRoleAggregation,
   ...schedulerPlugins,
+  ...admissionAndAuditPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

@@ -5,6 +5,7 @@ import settingsSchema from "../../schemas/components/apiserver.settings.schema.j
 import type { ApiServerHandle } from "./handle.js";
 import { clusterObjectsOf } from "./cluster-objects.js";
 import { ApiServer } from "./points.js";
+import { clusterReaderFor } from "./cluster-reader.js";
 import type { ApiServerSettings } from "./settings.js";
 
 export const apiServerComponent = defineComponent<ApiServerSettings, ApiServerHandle>({
@@ -13,7 +14,7 @@ export const apiServerComponent = defineComponent<ApiServerSettings, ApiServerHa
   group: "servers",
   points: Object.values(ApiServer),
   settings: settingsSchema as JsonSchema,
-  handle: (base, ctx) => ({ ...base, pluginDir: join(base.dataDir, "apiserver"), objects: clusterObjectsOf(ctx) }),
+  handle: (base, ctx) => ({ ...base, pluginDir: join(base.dataDir, "apiserver"), objects: clusterObjectsOf(ctx), cluster: clusterReaderFor(ctx) }),
   create: async (ctx) => {
     const { ApiServerMain } = await import("./server.js");
     return new ApiServerMain(ctx);

@@ -13,7 +13,9 @@ import { strategies } from "./kinds/index.js";
 import { subresourceHandlers } from "./kinds/subresource-handlers.js";
 import { reviewHandlers } from "./kinds/reviews.js";
 import { servedFromCrd } from "./kinds/crds.js";
+import { checkPolicy, type AuditPolicy } from "./audit/policy.js";
 import { runAdmission } from "./filters/admission.js";
+import { clusterReaderFor } from "./cluster-reader.js";
 import { createApp } from "./http/app.js";
 import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
@@ -67,6 +69,9 @@ export class ApiServerMain implements Component {
     const admission = () => this.ctx.entries(ApiServer.admission);
     const objects = clusterObjectsOf(this.ctx);
     this.objects = objects;
+    const auditPolicy = this.ctx.config.auditPolicy as AuditPolicy | undefined;
+    const policyProblems = auditPolicy ? checkPolicy(auditPolicy) : [];
+    if (policyProblems.length) throw new Error(`invalid audit policy: ${policyProblems.join("; ")}`);
     let stores!: Stores;
     stores = new Stores(
       catalog,
@@ -91,6 +96,7 @@ export class ApiServerMain implements Component {
       { capacity: s.watchCacheCapacity, bookmarkIntervalMs: s.bookmarkIntervalSeconds * 1000, logger },
     );
     this.stores = stores;
+    clusterReaderFor(this.ctx).bind(stores);
     await this.serveCrds(stores);
 
     const pkiDir = join(this.ctx.dataDir, "pki");
@@ -112,6 +118,7 @@ export class ApiServerMain implements Component {
       version: s.reportedVersion,
       openapi: new OpenApi(catalog),
       serverAddress: () => this.url().replace(/^https?:\/\//, ""),
+      audit: { policy: auditPolicy, sinks: () => this.ctx.entries(ApiServer.audit), logger },
       checks: () => [
         { name: "ping", ok: true },
         { name: "log", ok: true },

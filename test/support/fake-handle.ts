@@ -1,4 +1,5 @@
 import { ClusterObjectsHost, type ClusterObjects } from "../../core/apiserver/cluster-objects.js";
+import { LateClusterReader } from "../../core/apiserver/cluster-reader.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
 import { silentLogger } from "../../core/kernel/logging.js";
 import { createRootMetrics } from "../../core/kernel/metrics.js";
@@ -11,6 +12,7 @@ export function fakeApiServerHandle(dataDir: string, objects?: ClusterObjects): 
     metrics: createRootMetrics(),
     dataDir,
     pluginDir: join(dataDir, "apiserver"),
+    cluster: new LateClusterReader(),
     entries: () => {
       throw new Error("no points in a fake handle");
     },

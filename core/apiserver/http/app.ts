@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -8,8 +9,10 @@ import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
 import { hasImpersonation, impersonate } from "../filters/impersonate.js";
 import { badRequest, internalError, notFound, serviceUnavailable, StatusError } from "../../api/status.js";
-import { isKubeletSubresource, kubeletTarget, type KubeletCredentials } from "../kubelet/kubelet-connection.js";
+import { isKubeletSubresource, kubeletTarget } from "../kubelet/kubelet-connection.js";
 import { proxyUpgrade, refuse } from "../kubelet/kubelet-proxy.js";
+import { RequestAudit, type AuditContext } from "../audit/recorder.js";
+import { runInRequestScope, type RequestScope } from "../request-scope.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
@@ -29,6 +32,7 @@ export interface AppContext extends HandlerContext {
   openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
+  audit: AuditContext;
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
@@ -64,7 +68,7 @@ async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: 
       throw badRequest(`upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`);
     }
     if (!ctx.kubelet) throw serviceUnavailable("this API server has no kubelet client credentials (it serves plain HTTP)");
-    const user = await identify(req, pathname, ctx);
+    const { user } = await identify(req, pathname, ctx);
     await authorize(ctx.authorizers(), attributes({ ...info, verb: "create" }, user));
     const target = await kubeletTarget(ctx.stores, ctx.kubelet, info.namespace!, info.name, info.subresource!, searchParams);
     proxyUpgrade(req, socket, head, target, ctx.kubelet);
@@ -74,29 +78,40 @@ async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: 
   }
 }
 
-/** The caller: authenticated, then the user it impersonates when it asks to (each part authorized). */
-async function identify(req: IncomingMessage, path: string, ctx: AppContext): Promise<UserInfo> {
+/** The caller as authenticated, and the user it acts as: the one it impersonates when it asks to (each part authorized). */
+async function identify(req: IncomingMessage, path: string, ctx: AppContext): Promise<{ authenticated: UserInfo; user: UserInfo }> {
   const peer = peerCertificate(req);
-  let user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
-  if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
-  return user;
+  const authenticated = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+  const user = hasImpersonation(req.headers) ? await impersonate(ctx.authorizers(), authenticated, distinctHeaders(req.rawHeaders)) : authenticated;
+  return { authenticated, user };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+  const given = req.headers["audit-id"];
+  const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
+  res.setHeader("Audit-Id", scope.auditID);
+  return runInRequestScope(scope, () => serveInScope(req, res, ctx, scope));
+}
+
+async function serveInScope(req: IncomingMessage, res: ServerResponse, ctx: AppContext, scope: RequestScope): Promise<void> {
   const { pathname, searchParams } = splitUrl(req.url ?? "/");
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
+  let audit: RequestAudit | undefined;
   try {
+    let authenticated: UserInfo;
     let user: UserInfo;
     try {
-      user = await identify(req, path, ctx);
+      ({ authenticated, user } = await identify(req, path, ctx));
     } catch (err) {
       // Health and version stay readable to anyone, as upstream's system:public-info-viewer grants.
       if (!PUBLIC_PATHS.has(path) || !(err instanceof StatusError) || err.status.code !== 401) throw err;
-      user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+      authenticated = user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
+    audit = new RequestAudit(ctx.audit, req, info, authenticated, user === authenticated ? undefined : user, scope);
+    audit.requestReceived();
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);
@@ -108,6 +123,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
+    audit?.complete(code);
     if (info.verb === "watch" && code === 200) {
       const labels = requestLabels(info).labels;
       ctx.metrics.longRunning.inc(labels);

@@ -1,3 +1,4 @@
+import { currentRequestScope } from "../request-scope.js";
 import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { Storage, KeyValue } from "../storage.js";
@@ -492,6 +493,11 @@ export class ResourceStore {
       ...(obj ? { object: obj } : {}),
       ...(old ? { oldObject: old } : {}),
       dryRun: opts.dryRun,
+      warn: (message) => currentRequestScope()?.warnings.push(message),
+      annotate: (key, value) => {
+        const scope = currentRequestScope();
+        if (scope) scope.auditAnnotations[key] = value;
+      },
     };
   }
 }

@@ -118,7 +118,7 @@ describe("RBAC escalation and bind checks", () => {
     };
     guardRbacWrites(objects, policy(), Promise.resolve());
     return async (req: Partial<AdmissionRequest> & { resource: string; user: UserInfo; object: Record<string, any> }) => {
-      const full: AdmissionRequest = { operation: "CREATE", group: RBAC, version: "v1", kind: "", dryRun: false, name: req.object.metadata.name, ...req };
+      const full: AdmissionRequest = { operation: "CREATE", group: RBAC, version: "v1", kind: "", dryRun: false, name: req.object.metadata.name, warn: () => undefined, annotate: () => undefined, ...req } as AdmissionRequest;
       try {
         await guards.get(`${RBAC}/${req.resource}`)!(full);
         return "ok";
