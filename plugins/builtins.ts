@@ -10,6 +10,7 @@ import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
 import rbac from "./apiserver/authorization/rbac/index.js";
+import serviceAccountToken from "./apiserver/authentication/service-account-token/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
@@ -50,4 +51,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation, serviceAccountToken].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,5 +1,6 @@
 import type { BaseHandle } from "../kernel/component.js";
 import type { ClusterObjects } from "./cluster-objects.js";
+import type { ServiceAccountTokenFacts } from "./service-account-issuer.js";
 
 /**
  * What an API server plugin receives besides its args. Storage plugins need only the
@@ -10,4 +11,6 @@ export interface ApiServerHandle extends BaseHandle {
   readonly pluginDir: string;
   /** The cluster's objects from the server's own watch cache, start-time writes and write guards. */
   readonly objects: ClusterObjects;
+  /** The service-account token issuer's name, the API's audiences and the verification keys. */
+  readonly serviceAccountTokens: ServiceAccountTokenFacts;
 }

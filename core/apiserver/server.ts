@@ -18,6 +18,8 @@ import { createApp } from "./http/app.js";
 import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import { serviceAccountIssuerOf } from "./service-account-issuer.js";
+import { tokenRequest } from "./kinds/token-request.js";
 import { clusterObjectsOf, type ClusterObjectsHost } from "./cluster-objects.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
@@ -65,6 +67,7 @@ export class ApiServerMain implements Component {
     const kinds = strategies({ storage, serviceClusterIPRange: s.serviceClusterIPRange, serviceNodePortRange: s.serviceNodePortRange });
     const admission = () => this.ctx.entries(ApiServer.admission);
     const objects = clusterObjectsOf(this.ctx);
+    const issuer = serviceAccountIssuerOf(this.ctx);
     this.objects = objects;
     let stores!: Stores;
     stores = new Stores(
@@ -96,7 +99,8 @@ export class ApiServerMain implements Component {
       stores,
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
-      subresources: subresourceHandlers(stores),
+      subresources: new Map([...subresourceHandlers(stores), ["/serviceaccounts/token", tokenRequest(stores, issuer)]]),
+      serviceAccountIssuer: issuer,
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
@@ -118,6 +122,7 @@ export class ApiServerMain implements Component {
     const serviceIP = kinds.serviceIPs.first;
     if (s.secure) {
       const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
+      issuer.load(pki.saPrivateKey);
       // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
       const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
       server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));

@@ -1,3 +1,4 @@
+import { ServiceAccountIssuer } from "../../core/apiserver/service-account-issuer.js";
 import { ClusterObjectsHost, type ClusterObjects } from "../../core/apiserver/cluster-objects.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
 import { silentLogger } from "../../core/kernel/logging.js";
@@ -15,5 +16,6 @@ export function fakeApiServerHandle(dataDir: string, objects?: ClusterObjects): 
       throw new Error("no points in a fake handle");
     },
     objects: objects ?? new ClusterObjectsHost(async () => false, () => silentLogger()),
+    serviceAccountTokens: new ServiceAccountIssuer({ serviceAccountIssuer: "", apiAudiences: [] }),
   };
 }

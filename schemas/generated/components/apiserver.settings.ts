@@ -21,6 +21,14 @@ export interface ApiServerSettings {
   bookmarkIntervalSeconds?: number;
   watchCacheCapacity?: number;
   /**
+   * The iss of service-account tokens and the issuer discovery names (upstream's --service-account-issuer)
+   */
+  serviceAccountIssuer?: string;
+  /**
+   * Audiences a token must name to reach this API server; empty means the issuer (upstream's --api-audiences)
+   */
+  apiAudiences?: string[];
+  /**
    * What /version reports; kubectl's dispatcher picks its binary from the minor
    */
   reportedVersion?: {
