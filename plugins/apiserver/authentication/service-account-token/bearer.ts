@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 /** Larger bearer tokens are refused unread (upstream's JWT authenticators cap token size too). */
-export const MAX_TOKEN_BYTES = 16 * 1024;
+export const MAX_TOKEN_BYTES = 8 * 1024;
 
 /** The token of an `Authorization: Bearer` header, or undefined when there is none or it is oversized. */
 export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
