@@ -11,6 +11,7 @@ import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
 import rbac from "./apiserver/authorization/rbac/index.js";
 import serviceAccountToken from "./apiserver/authentication/service-account-token/index.js";
+import nodeAuthorizer from "./apiserver/authorization/node/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
@@ -51,4 +52,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation, serviceAccountToken].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation, serviceAccountToken, nodeAuthorizer].sort((a, b) => a.name.localeCompare(b.name));
