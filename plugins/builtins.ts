@@ -20,6 +20,11 @@ import csrApproving from "./controller-manager/controllers/csrapproving/index.js
 import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
 import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
 import rbac from "./apiserver/authorization/rbac/index.js";
+import serviceAccountToken from "./apiserver/authentication/service-account-token/index.js";
+import nodeAuthorizer from "./apiserver/authorization/node/index.js";
+import bootstrapToken from "./apiserver/authentication/bootstrap-token/index.js";
+import oidc from "./apiserver/authentication/oidc/index.js";
+import tokenWebhook from "./apiserver/authentication/webhook/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
@@ -91,6 +96,11 @@ export const builtinPlugins: readonly PluginManifest[] = [
   tokenCleaner,
   rbac,
   clusterRoleAggregation,
+  serviceAccountToken,
+  nodeAuthorizer,
+  bootstrapToken,
+  oidc,
+  tokenWebhook,
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

@@ -38,6 +38,8 @@ export interface ClusterObjects {
    * `synced` resolves once the current state has been delivered.
    */
   follow(res: ResourceRef, onEvent: (type: ObjectEventType, obj: KubeObj) => void): { synced: Promise<void>; close(): void };
+  /** One object as the watch cache holds it now (storage when the cache has not seen it); undefined when absent. */
+  get(res: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObj | undefined>;
   /** Runs once the stores exist, before the server reports ready. */
   onStart(fn: (writer: ObjectWriter) => Promise<void>): void;
   guardWrites(group: string, resource: string, guard: WriteGuard): void;
@@ -93,6 +95,12 @@ export class ClusterObjectsHost implements ClusterObjects {
     };
     this.followers.add(stop);
     return { synced, close: stop };
+  }
+
+  async get(res: ResourceRef, namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
+    await this.bound;
+    const store = await this.stores!.for(res.group, res.version, res.resource);
+    return (store.cache.get(store.key(namespace, name)) as KubeObj | undefined) ?? (await store.tryGet(namespace, name));
   }
 
   onStart(fn: (writer: ObjectWriter) => Promise<void>): void {

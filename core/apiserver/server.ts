@@ -21,6 +21,8 @@ import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
 import { publishClusterInfo } from "./cluster-info.js";
+import { serviceAccountIssuerOf } from "./service-account-issuer.js";
+import { tokenRequest } from "./kinds/token-request.js";
 import { clusterObjectsOf, type ClusterObjectsHost } from "./cluster-objects.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
@@ -68,6 +70,7 @@ export class ApiServerMain implements Component {
     const kinds = strategies({ storage, serviceClusterIPRange: s.serviceClusterIPRange, serviceNodePortRange: s.serviceNodePortRange });
     const admission = () => this.ctx.entries(ApiServer.admission);
     const objects = clusterObjectsOf(this.ctx);
+    const issuer = serviceAccountIssuerOf(this.ctx);
     this.objects = objects;
     const auditPolicy = this.ctx.config.auditPolicy as AuditPolicy | undefined;
     const policyProblems = auditPolicy ? checkPolicy(auditPolicy) : [];
@@ -107,8 +110,9 @@ export class ApiServerMain implements Component {
       stores,
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
-      subresources: subresourceHandlers(stores, kubelet),
+      subresources: new Map([...subresourceHandlers(stores, kubelet), ["/serviceaccounts/token", tokenRequest(stores, issuer)]]),
       ...(kubelet ? { kubelet } : {}),
+      serviceAccountIssuer: issuer,
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
@@ -128,6 +132,7 @@ export class ApiServerMain implements Component {
     });
 
     if (pki) {
+      issuer.load(pki.saPrivateKey);
       // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
       const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
       server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));

@@ -1,3 +1,4 @@
+import { ServiceAccountIssuer } from "../../core/apiserver/service-account-issuer.js";
 import { ClusterObjectsHost, type ClusterObjects } from "../../core/apiserver/cluster-objects.js";
 import { LateClusterReader } from "../../core/apiserver/cluster-reader.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
@@ -17,5 +18,6 @@ export function fakeApiServerHandle(dataDir: string, objects?: ClusterObjects): 
       throw new Error("no points in a fake handle");
     },
     objects: objects ?? new ClusterObjectsHost(async () => false, () => silentLogger()),
+    serviceAccountTokens: new ServiceAccountIssuer({ serviceAccountIssuer: "", apiAudiences: [] }),
   };
 }

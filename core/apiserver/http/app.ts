@@ -20,6 +20,7 @@ import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVe
 import type { RequestMetrics } from "./metrics.js";
 import type { OpenApi } from "./openapi.js";
 import { serveOpenApiV2 } from "./openapi-v2-handler.js";
+import type { ServiceAccountIssuer } from "../service-account-issuer.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -33,6 +34,8 @@ export interface AppContext extends HandlerContext {
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
   audit: AuditContext;
+  /** Issuer discovery for service-account tokens. */
+  serviceAccountIssuer: ServiceAccountIssuer;
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
@@ -234,6 +237,17 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.writeHead(c.ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8" });
     res.end(c.ok ? "ok" : `[-]${check} failed: reason withheld\n${base} check failed`);
     return c.ok ? 200 : 500;
+  }
+  if (path === "/.well-known/openid-configuration") {
+    sendJson(res, 200, ctx.serviceAccountIssuer.openidConfiguration(`https://${ctx.serverAddress()}`));
+    return 200;
+  }
+  if (path === "/openid/v1/jwks") {
+    // Upstream serves the key set as application/jwk-set+json.
+    const body = JSON.stringify(await ctx.serviceAccountIssuer.jwks());
+    res.writeHead(200, { "Content-Type": "application/jwk-set+json", "Content-Length": String(Buffer.byteLength(body)) });
+    res.end(body);
+    return 200;
   }
   if (path === "/metrics") {
     const text = await ctx.metricsText();

@@ -41,4 +41,12 @@ export interface ApiServerSettings {
    * How long connecting to a kubelet may take (--kubelet-timeout)
    */
   kubeletTimeoutSeconds?: number;
+  /**
+   * The iss of service-account tokens and the issuer discovery names (upstream's --service-account-issuer)
+   */
+  serviceAccountIssuer?: string;
+  /**
+   * Audiences a token must name to reach this API server; empty means the issuer (upstream's --api-audiences)
+   */
+  apiAudiences?: string[];
 }

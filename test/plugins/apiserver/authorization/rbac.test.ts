@@ -112,6 +112,7 @@ describe("RBAC escalation and bind checks", () => {
     const guards = new Map<string, WriteGuard>();
     const objects: ClusterObjects = {
       follow: () => ({ synced: Promise.resolve(), close: () => undefined }),
+      get: async () => undefined,
       onStart: () => undefined,
       guardWrites: (group, resource, guard) => void guards.set(`${group}/${resource}`, guard),
       allowed: async (attrs) => allowedVerbs.some((a) => a.verb === attrs.verb && a.user === attrs.user.name),
