@@ -109,7 +109,7 @@ describe("nodelifecycle controller (fake API, fake clock)", () => {
     const lease = (name: string) => ({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name }, spec: { holderIdentity: name, renewTime: microTime(clock.now()) } });
     h.api.seed("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease("alive"), lease("silent"));
     const tolerating = (seconds?: number) => [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", ...(seconds !== undefined ? { tolerationSeconds: seconds } : {}) }];
-    const mkPod = (name: string, node: string, tolerations: Pod["spec"] extends infer S ? NonNullable<S>["tolerations"] : never): KubeObject => ({
+    const mkPod = (name: string, node: string, tolerations: NonNullable<Pod["spec"]>["tolerations"]): KubeObject => ({
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name },
