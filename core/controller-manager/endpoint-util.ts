@@ -107,12 +107,13 @@ export const LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-tri
  * Upstream's TriggerTimeTracker: the time of the earliest change to a Service or its pods not yet
  * reflected in what the controller wrote, for the last-change-trigger-time annotation. A pod's
  * change time is its Ready condition's last transition (else its creation), a Service's its
- * creation.
+ * creation. `compute` only looks; `observed` records what was written, so a write that failed
+ * (a conflict on a stale cache) still carries the time when it is retried.
  */
 export class TriggerTimeTracker {
   private readonly seen = new Map<string, { service: string; pods: Map<string, string> }>();
 
-  compute(key: string, svc: Service, pods: Pod[]): string | undefined {
+  compute(key: string, svc: Service, pods: Pod[]): { time: string | undefined; observed: () => void } {
     const last = this.seen.get(key);
     const current = new Map<string, string>();
     let min: string | undefined;
@@ -127,8 +128,7 @@ export class TriggerTimeTracker {
     }
     const svcTime = svc.metadata.creationTimestamp ?? "";
     if (!last || last.service !== svcTime) consider(svcTime || undefined);
-    this.seen.set(key, { service: svcTime, pods: current });
-    return min;
+    return { time: min, observed: () => void this.seen.set(key, { service: svcTime, pods: current }) };
   }
 
   forget(key: string): void {

@@ -80,17 +80,17 @@ export class EndpointsController implements Controller {
       if (isApiServerService(svc) || !svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
       const selected = pods.store.byIndex("namespace", namespace ?? "").filter((p) => selectsPod(svc, p));
       const { subsets, truncated } = desiredSubsets(svc, selected);
-      const triggerTime = triggers.compute(key, svc, selected);
+      const trigger = triggers.compute(key, svc, selected);
 
       const current = endpoints.store.get(key);
       const labels: Record<string, string> = { ...(svc.metadata.labels ?? {}) };
       if (isHeadless(svc)) labels[HEADLESS_LABEL] = "";
       else delete labels[HEADLESS_LABEL];
       const wasTruncated = current?.metadata.annotations?.[OVER_CAPACITY] === "truncated";
-      if (current && sameJson(current.subsets ?? [], subsets) && sameJson(current.metadata.labels ?? {}, labels) && wasTruncated === truncated) return;
+      if (current && sameJson(current.subsets ?? [], subsets) && sameJson(current.metadata.labels ?? {}, labels) && wasTruncated === truncated) return trigger.observed();
 
       const annotations: Record<string, string> = { ...(current?.metadata.annotations ?? {}) };
-      if (triggerTime) annotations[LAST_CHANGE_TRIGGER_TIME] = triggerTime;
+      if (trigger.time) annotations[LAST_CHANGE_TRIGGER_TIME] = trigger.time;
       else delete annotations[LAST_CHANGE_TRIGGER_TIME];
       if (truncated) annotations[OVER_CAPACITY] = "truncated";
       else delete annotations[OVER_CAPACITY];
@@ -103,6 +103,7 @@ export class EndpointsController implements Controller {
       if (current) await rc.update(next);
       // A namespace being deleted refuses new objects, and nothing in it needs serving any more.
       else await rc.create(next).catch((err) => (isForbidden(err) ? undefined : Promise.reject(err)));
+      trigger.observed();
     };
     await runWorkers(queue, this.args.concurrentSyncs, sync, {
       onError: (key, err) => logger.warn({ service: key, err: (err as Error).message }, "endpoints sync failed; retrying"),

@@ -107,12 +107,12 @@ export class EndpointSliceController implements Controller {
         this.args.maxEndpointsPerSlice,
         serviceAddressTypes(svc)[0]!,
       );
-      const triggerTime = triggers.compute(key, svc, selected);
+      const trigger = triggers.compute(key, svc, selected);
       const labels = sliceLabels(svc);
       const owner: OwnerReference = { apiVersion: "v1", kind: "Service", name: svc.metadata.name!, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true };
       const annotations = (prev: Record<string, string> | undefined) => {
         const a = { ...(prev ?? {}) };
-        if (triggerTime) a[LAST_CHANGE_TRIGGER_TIME] = triggerTime;
+        if (trigger.time) a[LAST_CHANGE_TRIGGER_TIME] = trigger.time;
         else delete a[LAST_CHANGE_TRIGGER_TIME];
         return a;
       };
@@ -147,6 +147,7 @@ export class EndpointSliceController implements Controller {
         await rc.delete(d.metadata.name!).catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
         writes.deleted(key, d.metadata.name!);
       }
+      trigger.observed();
     };
     await runWorkers(queue, this.args.concurrentSyncs, sync, {
       onError: (key, err) => logger.warn({ service: key, err: (err as Error).message }, "endpointslice sync failed; retrying"),
