@@ -10,6 +10,7 @@ import endpointsController from "./controller-manager/controllers/endpoints/inde
 import endpointSliceController from "./controller-manager/controllers/endpointslice/index.js";
 import nodeLifecycleController from "./controller-manager/controllers/nodelifecycle/index.js";
 import nodeIpamController from "./controller-manager/controllers/nodeipam/index.js";
+import endpointSliceMirroringController from "./controller-manager/controllers/endpointslicemirroring/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -52,4 +53,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, endpointsController, endpointSliceController, nodeLifecycleController, nodeIpamController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, endpointsController, endpointSliceController, nodeLifecycleController, nodeIpamController, endpointSliceMirroringController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));

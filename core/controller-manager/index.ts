@@ -4,3 +4,5 @@ export type { Controller } from "./controller.js";
 export type { ControllerManagerHandle } from "./handle.js";
 export { parseDuration } from "./durations.js";
 export * from "./endpoint-util.js";
+export * from "./endpointslice-reconciler.js";
+export { SliceWriteTracker } from "./endpointslice-tracker.js";

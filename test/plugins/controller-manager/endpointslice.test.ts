@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Resources } from "../../../core/client/index.js";
-import type { Pod } from "../../../core/controller-manager/index.js";
-import { desiredGroups, type EndpointGroup, type SliceEndpoint } from "../../../plugins/controller-manager/controllers/endpointslice/desired-endpoints.js";
+import { planSlices, type EndpointGroup, type EndpointSlice, type Pod, type SliceEndpoint } from "../../../core/controller-manager/index.js";
+import { desiredGroups } from "../../../plugins/controller-manager/controllers/endpointslice/desired-endpoints.js";
 import { EndpointSliceController } from "../../../plugins/controller-manager/controllers/endpointslice/endpointslice-controller.js";
-import { planSlices, type EndpointSlice } from "../../../plugins/controller-manager/controllers/endpointslice/reconcile.js";
 import { FakeClock } from "../../support/fake-clock.js";
 import { fakeControllerHandle } from "../../support/fake-controller-handle.js";
 import { pod, svc } from "../../support/endpoint-fixtures.js";

@@ -1,37 +1,20 @@
-import { findPort, isPodReady, podHostname, podIPs, shouldPodBeInEndpoints, type Pod, type Service } from "../../../../core/controller-manager/index.js";
-
-export type AddressType = "IPv4" | "IPv6";
-
-export interface SlicePort {
-  name: string;
-  port: number;
-  protocol: string;
-  appProtocol?: string;
-}
-
-export interface SliceEndpoint {
-  addresses: string[];
-  conditions: { ready: boolean; serving: boolean; terminating: boolean };
-  hostname?: string;
-  nodeName?: string;
-  zone?: string;
-  targetRef: { kind: "Pod"; namespace: string; name: string; uid: string };
-  hints?: { forZones?: { name: string }[]; forNodes?: { name: string }[] };
-}
-
-/** Endpoints that share an address type and a port set share slices (upstream's endpointMeta). */
-export interface EndpointGroup {
-  key: string;
-  addressType: AddressType;
-  ports: SlicePort[];
-  endpoints: SliceEndpoint[];
-}
+import {
+  comparePorts,
+  findPort,
+  groupKey,
+  isPodReady,
+  podHostname,
+  podIPs,
+  shouldPodBeInEndpoints,
+  type AddressType,
+  type EndpointGroup,
+  type Pod,
+  type Service,
+  type SliceEndpoint,
+  type SlicePort,
+} from "../../../../core/controller-manager/index.js";
 
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
-
-export function groupKey(addressType: string, ports: SlicePort[]): string {
-  return `${addressType}|${JSON.stringify([...ports].sort(comparePorts))}`;
-}
 
 /** The address families a Service's slices are kept for: its ipFamilies, else its clusterIP's. */
 export function serviceAddressTypes(svc: Service): AddressType[] {
@@ -94,8 +77,4 @@ function addHints(svc: Service, endpoints: SliceEndpoint[]): void {
   if (!endpoints.every((e) => e.zone)) return;
   const byNode = td === "PreferSameNode" && endpoints.every((e) => e.nodeName);
   for (const e of endpoints) e.hints = { forZones: [{ name: e.zone! }], ...(byNode ? { forNodes: [{ name: e.nodeName! }] } : {}) };
-}
-
-export function comparePorts(a: SlicePort, b: SlicePort): number {
-  return a.name.localeCompare(b.name) || a.port - b.port || a.protocol.localeCompare(b.protocol);
 }

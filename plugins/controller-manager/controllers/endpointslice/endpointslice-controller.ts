@@ -1,24 +1,25 @@
 import { Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject, type OwnerReference } from "../../../../core/client/index.js";
 import {
   LAST_CHANGE_TRIGGER_TIME,
+  MANAGED_BY_LABEL,
+  SERVICE_NAME_LABEL,
+  SliceWriteTracker,
   TriggerTimeTracker,
   isApiServerService,
   isHeadless,
+  planSlices,
   selectsPod,
   type Controller,
   type ControllerManagerHandle,
   type Pod,
+  type EndpointSlice,
   type Service,
 } from "../../../../core/controller-manager/index.js";
 import type { EndpointSliceControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/endpointslice.args.js";
 import { ZONE_LABEL, desiredGroups, serviceAddressTypes } from "./desired-endpoints.js";
-import { planSlices, type EndpointSlice } from "./reconcile.js";
-import { SliceWriteTracker } from "./stale-cache.js";
 
 export type EndpointSliceControllerArgs = Required<GeneratedArgs>;
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 export const MANAGED_BY = "endpointslice-controller.k8s.io";
 const HEADLESS_LABEL = "service.kubernetes.io/headless";
 const SERVICE_INDEX = "service";

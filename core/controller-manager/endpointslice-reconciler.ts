@@ -1,5 +1,50 @@
-import type { KubeObject } from "../../../../core/client/index.js";
-import { groupKey, type AddressType, type EndpointGroup, type SliceEndpoint, type SlicePort } from "./desired-endpoints.js";
+import type { KubeObject } from "../client/index.js";
+
+/**
+ * EndpointSlice shapes and the reconciler both slice controllers share (upstream's
+ * staging/src/k8s.io/endpointslice): the endpointslice controller for Services with a selector,
+ * the mirroring controller for hand-written Endpoints.
+ */
+
+export type AddressType = "IPv4" | "IPv6";
+
+/** The labels every controller-written slice carries: its Service, and which controller manages it. */
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+
+export interface SlicePort {
+  name: string;
+  port: number;
+  protocol: string;
+  appProtocol?: string;
+}
+
+export interface SliceEndpoint {
+  addresses: string[];
+  conditions: { ready?: boolean; serving?: boolean; terminating?: boolean };
+  hostname?: string;
+  nodeName?: string;
+  zone?: string;
+  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+  hints?: { forZones?: { name: string }[]; forNodes?: { name: string }[] };
+}
+
+/** Endpoints that share an address type and a port set share slices (upstream's endpointMeta). */
+export interface EndpointGroup {
+  key: string;
+  addressType: AddressType;
+  ports: SlicePort[];
+  endpoints: SliceEndpoint[];
+}
+
+export function groupKey(addressType: string, ports: SlicePort[]): string {
+  return `${addressType}|${JSON.stringify([...ports].sort(comparePorts))}`;
+}
+
+export function comparePorts(a: SlicePort, b: SlicePort): number {
+  return a.name.localeCompare(b.name) || a.port - b.port || a.protocol.localeCompare(b.protocol);
+}
+
 
 export interface EndpointSlice extends KubeObject {
   addressType: AddressType | "FQDN";
@@ -24,10 +69,11 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Upstream's reconciler, aiming at few writes: an endpoint stays in the slice that holds it
  * (updated in place if it changed), slices that lose everything are deleted, and new endpoints
  * go first into slices already being written, then into one unchanged slice with room for all
- * of them, and only then into new slices of at most `max`. A Service with no endpoints at all
- * keeps one empty placeholder slice of its first address type, as upstream does.
+ * of them, and only then into new slices of at most `max`. With `placeholderType`, a Service with
+ * no endpoints at all keeps one empty slice of that address type, as upstream's endpointslice
+ * controller does (its mirroring controller keeps none).
  */
-export function planSlices(existing: EndpointSlice[], groups: EndpointGroup[], max: number, placeholderType: AddressType): SlicePlan {
+export function planSlices(existing: EndpointSlice[], groups: EndpointGroup[], max: number, placeholderType?: AddressType): SlicePlan {
   const plan: SlicePlan = { create: [], update: [], delete: [], keep: [] };
   const existingByGroup = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
@@ -74,7 +120,7 @@ export function planSlices(existing: EndpointSlice[], groups: EndpointGroup[], m
   }
   for (const stale of existingByGroup.values()) plan.delete.push(...stale);
 
-  if (!plan.create.length && !plan.update.length && !plan.keep.length) {
+  if (placeholderType && !plan.create.length && !plan.update.length && !plan.keep.length) {
     const reusable = plan.delete.find((s) => s.addressType === placeholderType);
     if (reusable) {
       plan.delete.splice(plan.delete.indexOf(reusable), 1);
