@@ -98,9 +98,24 @@ describe("endpoints and endpointslice controllers", () => {
     expect(after[0]!.endpoints.find((e) => e.addresses[0] === "10.244.9.2")!.conditions).toEqual({ ready: false, serving: false, terminating: false });
   });
 
+  it("mirrors hand-written Endpoints of a Service without a selector into an EndpointSlice", async () => {
+    await client.resource(Resources.services, ns).create({ apiVersion: "v1", kind: "Service", metadata: { name: "external" }, spec: { ports: [{ name: "db", port: 5432 }] } } as KubeObject);
+    await client.resource(Resources.endpoints, ns).create({ apiVersion: "v1", kind: "Endpoints", metadata: { name: "external" }, subsets: [{ addresses: [{ ip: "192.0.2.7" }], ports: [{ name: "db", port: 5432 }] }] } as KubeObject);
+    type Slice = KubeObject & { endpoints: { addresses: string[]; conditions: { ready: boolean } }[]; ports: { port: number }[] };
+    const [slice] = await until("mirrored slice", async () => {
+      const s = (await client.resource<Slice>(Resources.endpointSlices, ns).list({ labelSelector: "kubernetes.io/service-name=external" })).items;
+      return s.length === 1 && s;
+    });
+    expect(slice!.metadata.labels?.["endpointslice.kubernetes.io/managed-by"]).toBe("endpointslicemirroring-controller.k8s.io");
+    expect(slice!.endpoints).toEqual([{ addresses: ["192.0.2.7"], conditions: { ready: true } }]);
+    expect(slice!.metadata.ownerReferences?.[0]).toMatchObject({ kind: "Endpoints", name: "external" });
+  });
+
   it("leaves the kubernetes Service's endpoints to the API server", async () => {
     const slices = await client.resource(Resources.endpointSlices, "default").list({ labelSelector: "kubernetes.io/service-name=kubernetes" });
-    expect(slices.items.map((s) => s.metadata.labels?.["endpointslice.kubernetes.io/managed-by"])).not.toContain("endpointslice-controller.k8s.io");
+    const managers = slices.items.map((s) => s.metadata.labels?.["endpointslice.kubernetes.io/managed-by"]);
+    expect(managers).not.toContain("endpointslice-controller.k8s.io");
+    expect(managers).not.toContain("endpointslicemirroring-controller.k8s.io");
   });
 });
 
