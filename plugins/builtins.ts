@@ -10,6 +10,11 @@ import serviceAccountController from "./controller-manager/controllers/serviceac
 import replicaSetController from "./controller-manager/controllers/replicaset/index.js";
 import replicationController from "./controller-manager/controllers/replicationcontroller/index.js";
 import deploymentController from "./controller-manager/controllers/deployment/index.js";
+import endpointsController from "./controller-manager/controllers/endpoints/index.js";
+import endpointSliceController from "./controller-manager/controllers/endpointslice/index.js";
+import nodeLifecycleController from "./controller-manager/controllers/nodelifecycle/index.js";
+import nodeIpamController from "./controller-manager/controllers/nodeipam/index.js";
+import endpointSliceMirroringController from "./controller-manager/controllers/endpointslicemirroring/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -101,6 +106,11 @@ export const builtinPlugins: readonly PluginManifest[] = [
   bootstrapToken,
   oidc,
   tokenWebhook,
+  endpointsController,
+  endpointSliceController,
+  nodeLifecycleController,
+  nodeIpamController,
+  endpointSliceMirroringController,
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

@@ -9,3 +9,6 @@ export { claimObjects, controllerOf, controllerRef, type ClaimOptions } from "./
 export { ControllerExpectations } from "./workloads/expectations.js";
 export { deletionOrder, type Pod } from "./workloads/pods.js";
 export { slowStartBatch } from "./workloads/slow-start.js";
+export * from "./endpoint-util.js";
+export * from "./endpointslice-reconciler.js";
+export { SliceWriteTracker } from "./endpointslice-tracker.js";

@@ -1,20 +1,6 @@
+import type { Pod, PodCondition } from "../pod.js";
+export type { Pod, PodCondition } from "../pod.js";
 import type { KubeObject } from "../../client/index.js";
-
-export interface PodCondition {
-  type: string;
-  status: string;
-  lastTransitionTime?: string;
-}
-
-export interface Pod extends KubeObject {
-  spec?: { nodeName?: string; [k: string]: unknown };
-  status?: {
-    phase?: string;
-    conditions?: PodCondition[];
-    containerStatuses?: { restartCount?: number }[];
-    [k: string]: unknown;
-  };
-}
 
 /** Pods that still count towards a controller's replicas: not finished and not being deleted. */
 export function isPodActive(pod: Pod): boolean {

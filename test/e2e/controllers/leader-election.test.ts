@@ -120,7 +120,7 @@ describe("two controller managers", () => {
 
     await client.resource(Resources.namespaces).create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "le-two" } });
     await until("default SA in le-two", () => client.resource(Resources.serviceAccounts, "le-two").get("default").catch(() => undefined));
-  });
+  }, 90_000);
 
   it("a leader stopped with SIGTERM hands the lease back, so a successor need not wait it out", async () => {
     const b = procs[1]!;
