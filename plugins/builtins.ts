@@ -22,6 +22,8 @@ import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js
 import rbac from "./apiserver/authorization/rbac/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
+import simulatedNodes from "./node/nodes/simulated/index.js";
+
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
 import nodeAffinity from "./scheduler/filter/node-affinity/index.js";
@@ -84,4 +86,5 @@ export const builtinPlugins: readonly PluginManifest[] = [
   rbac,
   clusterRoleAggregation,
   ...schedulerPlugins,
+  simulatedNodes,
 ].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,0 +1,4 @@
+/** The node component's public entry: what node agent plugins build on. */
+export { Node } from "./points.js";
+export type { NodeAgent } from "./node-agent.js";
+export type { NodeHandle } from "./handle.js";
