@@ -8,7 +8,7 @@ import { parseDuration } from "./durations.js";
 import { ControllerManager } from "./points.js";
 import type { ControllerManagerSettings } from "./settings.js";
 import { sharedServices, type SharedServices } from "./shared-services.js";
-import { StatusServer } from "./status-server.js";
+import { StatusServer } from "../kernel/status-server.js";
 
 /**
  * The controller manager: connects, then campaigns for the kube-controller-manager Lease and runs
