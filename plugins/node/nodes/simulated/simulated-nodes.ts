@@ -85,7 +85,7 @@ export class SimulatedNodes implements NodeAgent {
           await this.renewLease(w.index);
           if (!signal.aborted) queue.addAfter(w, renewMs);
         } else await this.syncPod(pods.store.get(w.key), signal);
-        if (w.kind === "node" && !signal.aborted) queue.add(work({ kind: "lease", index: w.index }));
+        if (w.kind === "node" && !signal.aborted) queue.addAfter(work({ kind: "lease", index: w.index }), renewMs);
       },
       { maxRetries: 15, onError: (w, err, retry) => logger.warn({ work: w, err: (err as Error).message, retry }, "simulated node work failed") },
     );
@@ -96,40 +96,57 @@ export class SimulatedNodes implements NodeAgent {
     if (this.args.deleteNodesOnStop) await this.removeAll();
   }
 
+  /** Creates Node `i` (or reports an existing one Ready again) and its Lease. */
   private async register(i: number): Promise<void> {
     const nodes = this.handle.client.resource(Resources.nodes);
     const now = rfc3339(this.handle.clock.now());
     const node = simulatedNode(this.name(i), i, this.args.template, this.addresses.nodeIP(i), now);
+    let uid: string;
     try {
       const created = await nodes.create(node);
+      uid = created.metadata.uid!;
       // A server that drops status on create gets it written through /status.
       if (!(created as { status?: { conditions?: unknown[] } }).status?.conditions?.length) {
         await nodes.patchStatus(this.name(i), "merge", { status: node.status });
       }
-      this.nodesGauge.inc();
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       // Ours from an earlier run: report it Ready again with the template's capacity.
-      await nodes.patchStatus(this.name(i), "merge", { status: { ...node.status, conditions: nodeConditions(now) } });
-      this.nodesGauge.inc();
+      const existing = await nodes.patchStatus(this.name(i), "merge", { status: { ...node.status, conditions: nodeConditions(now) } });
+      uid = existing.metadata.uid!;
+    }
+    this.nodesGauge.inc();
+    await this.writeLease(i, uid);
+  }
+
+  private leaseSpec(i: number) {
+    return { holderIdentity: this.name(i), leaseDurationSeconds: this.args.leaseDurationSeconds, renewTime: microTime(this.handle.clock.now()) };
+  }
+
+  private async writeLease(i: number, nodeUid: string): Promise<void> {
+    const name = this.name(i);
+    const lease = {
+      apiVersion: "coordination.k8s.io/v1",
+      kind: "Lease",
+      metadata: { name, namespace: LEASE_NAMESPACE, ownerReferences: [{ apiVersion: "v1", kind: "Node", name, uid: nodeUid }] },
+      spec: this.leaseSpec(i),
+    } as KubeObject;
+    try {
+      await this.handle.client.resource(Resources.leases, LEASE_NAMESPACE).create(lease);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      await this.renewLease(i);
     }
   }
 
   private async renewLease(i: number): Promise<void> {
-    const leases = this.handle.client.resource(Resources.leases, LEASE_NAMESPACE);
     const name = this.name(i);
-    const spec = { holderIdentity: name, leaseDurationSeconds: this.args.leaseDurationSeconds, renewTime: microTime(this.handle.clock.now()) };
     try {
-      await leases.patch(name, "merge", { spec });
+      await this.handle.client.resource(Resources.leases, LEASE_NAMESPACE).patch(name, "merge", { spec: this.leaseSpec(i) });
     } catch (err) {
       if (!isNotFound(err)) throw err;
       const owner = await this.handle.client.resource(Resources.nodes).get(name);
-      await leases.create({
-        apiVersion: "coordination.k8s.io/v1",
-        kind: "Lease",
-        metadata: { name, namespace: LEASE_NAMESPACE, ownerReferences: [{ apiVersion: "v1", kind: "Node", name, uid: owner.metadata.uid! }] },
-        spec,
-      } as KubeObject);
+      await this.writeLease(i, owner.metadata.uid!);
     }
   }
 
