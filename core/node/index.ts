@@ -2,3 +2,4 @@
 export { Node } from "./points.js";
 export type { NodeAgent } from "./node-agent.js";
 export type { NodeHandle } from "./handle.js";
+export { parseDuration } from "../api/durations.js";

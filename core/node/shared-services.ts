@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { DeferredTransport, EventSink, KubeClient, SharedInformerFactory, realClock, type Clock } from "../client/index.js";
-import { parseDuration } from "../controller-manager/index.js";
+import { parseDuration } from "../api/durations.js";
 import type { ComponentContext } from "../kernel/component.js";
 import type { NodeSettings } from "./settings.js";
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { DeferredTransport, EventSink, KubeClient, LeaderElector, SharedInformerFactory, realClock, transportFor } from "../client/index.js";
-import { parseDuration } from "../controller-manager/index.js";
+import { parseDuration } from "../api/durations.js";
 import type { Component, ComponentContext } from "../kernel/component.js";
 import { StatusServer } from "../kernel/status-server.js";
 import { ApiCluster } from "./api-cluster.js";

@@ -10,8 +10,7 @@ import {
   sleep,
   type KubeObject,
 } from "../../../../core/client/index.js";
-import { parseDuration } from "../../../../core/controller-manager/index.js";
-import type { NodeAgent, NodeHandle } from "../../../../core/node/index.js";
+import { parseDuration, type NodeAgent, type NodeHandle } from "../../../../core/node/index.js";
 import type { SimulatedNodesArgs } from "../../../../schemas/generated/plugins/node/simulated.args.js";
 import { FleetAddresses } from "./addresses.js";
 import { nodeConditions, simulatedNode } from "./node-template.js";
