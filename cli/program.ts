@@ -86,6 +86,25 @@ export function buildProgram(): Command {
     .action(async (opts) => run(import("./commands/controller-manager.js"), opts));
 
   program
+    .command("scheduler")
+    .description("run only the scheduler of the profile, against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for cluster state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .option("--port <port>", "serve /healthz and /metrics over HTTP on this port (0 picks a free one)")
+    .action(async (opts) => run(import("./commands/scheduler.js"), opts));
+
+  program
+    .command("node")
+    .description("run only the node agents of the profile (a kubelet, or simulated nodes), against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for node state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .action(async (opts) => run(import("./commands/node.js"), opts));
+
+  program
     .command("runtime")
     .description("run only the embedded container runtime (a CRI server on a unix socket) of the profile")
     .addOption(profileOpt())

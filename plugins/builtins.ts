@@ -32,6 +32,8 @@ import oidc from "./apiserver/authentication/oidc/index.js";
 import tokenWebhook from "./apiserver/authentication/webhook/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
+import simulatedNodes from "./node/nodes/simulated/index.js";
+
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
 import nodeAffinity from "./scheduler/filter/node-affinity/index.js";
@@ -113,4 +115,5 @@ export const builtinPlugins: readonly PluginManifest[] = [
   endpointSliceMirroringController,
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
+  simulatedNodes,
 ].sort((a, b) => a.name.localeCompare(b.name));

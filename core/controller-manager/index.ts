@@ -2,7 +2,7 @@
 export { ControllerManager } from "./points.js";
 export type { Controller } from "./controller.js";
 export type { ControllerManagerHandle } from "./handle.js";
-export { parseDuration } from "./durations.js";
+export { parseDuration } from "../api/durations.js";
 export { ReplicaSetController, type ReplicaSetControllerArgs, type ReplicaSetKind } from "./workloads/replica-set-controller.js";
 export type { ReplicaSetLike } from "./workloads/replica-set-status.js";
 export { claimObjects, controllerOf, controllerRef, type ClaimOptions } from "./workloads/controller-ref.js";

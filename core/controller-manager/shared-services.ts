@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { DeferredTransport, EventSink, KubeClient, SharedInformerFactory, realClock, type Clock } from "../client/index.js";
 import type { ComponentContext } from "../kernel/component.js";
-import { parseDuration } from "./durations.js";
+import { parseDuration } from "../api/durations.js";
 import type { ControllerManagerSettings } from "./settings.js";
 
 /** What every controller of one controller manager shares: one connection, one informer cache, one event sink. */

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MetricsScope } from "../kernel/metrics.js";
+import type { MetricsScope } from "./metrics.js";
 
 /**
- * `/healthz` and `/metrics` of a controller manager running alone, as upstream serves them on its
+ * `/healthz` and `/metrics` of a component running alone (controller manager, scheduler), as upstream serves them on its
  * secure port. Plain HTTP on a loopback address by default: the figures are not secret, and
  * TLS with delegated authorization is the API server's business, not this listener's.
  */
