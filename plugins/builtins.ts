@@ -17,6 +17,7 @@ import bootstrapToken from "./apiserver/authentication/bootstrap-token/index.js"
 import oidc from "./apiserver/authentication/oidc/index.js";
 import tokenWebhook from "./apiserver/authentication/webhook/index.js";
 import serviceAccountTokenController from "./controller-manager/controllers/serviceaccount-token/index.js";
+import webhookAuthorizer from "./apiserver/authorization/webhook/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
@@ -57,4 +58,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation, serviceAccountToken, nodeAuthorizer, tokenFile, bootstrapToken, oidc, tokenWebhook, serviceAccountTokenController].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, rbac, clusterRoleAggregation, serviceAccountToken, nodeAuthorizer, tokenFile, bootstrapToken, oidc, tokenWebhook, serviceAccountTokenController, webhookAuthorizer].sort((a, b) => a.name.localeCompare(b.name));
