@@ -1,4 +1,4 @@
-import type { Authorizer, Decision, RequestAttributes, UserInfo } from "../../../../core/apiserver/chains.js";
+import type { Authorizer, Decision, RequestAttributes, RuleSet, UserInfo } from "../../../../core/apiserver/chains.js";
 import type { NodeGraph } from "./node-graph.js";
 import { nodeRulesAllow } from "./node-rules.js";
 
@@ -51,5 +51,10 @@ export class NodeAuthorizer implements Authorizer {
       return { decision: "no-opinion", reason: `can only access CSINode with the same name as the requesting node` };
     }
     return nodeRulesAllow(attrs) ? { decision: "allow" } : { decision: "no-opinion" };
+  }
+
+  /** Nothing for other users; a node's rights depend on its pods, so its list is incomplete, as upstream says. */
+  rulesFor(user: UserInfo): RuleSet {
+    return { resourceRules: [], nonResourceRules: [], incomplete: nodeOf(user) !== undefined };
   }
 }
