@@ -30,6 +30,8 @@ import nodeAuthorizer from "./apiserver/authorization/node/index.js";
 import bootstrapToken from "./apiserver/authentication/bootstrap-token/index.js";
 import oidc from "./apiserver/authentication/oidc/index.js";
 import tokenWebhook from "./apiserver/authentication/webhook/index.js";
+import serviceAccountTokenController from "./controller-manager/controllers/serviceaccount-token/index.js";
+import webhookAuthorizer from "./apiserver/authorization/webhook/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import simulatedNodes from "./node/nodes/simulated/index.js";
@@ -113,6 +115,8 @@ export const builtinPlugins: readonly PluginManifest[] = [
   nodeLifecycleController,
   nodeIpamController,
   endpointSliceMirroringController,
+  serviceAccountTokenController,
+  webhookAuthorizer,
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
   simulatedNodes,

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { serviceAccountKeyId } from "../pki/index.js";
 import { SignJWT, exportJWK } from "jose";
 import type { ComponentContext } from "../kernel/component.js";
 import type { ApiServerSettings } from "./settings.js";
@@ -42,8 +43,7 @@ export class ServiceAccountIssuer implements ServiceAccountTokenFacts {
   load(privateKeyPem: string): void {
     const privateKey = createPrivateKey(privateKeyPem);
     const publicKey = createPublicKey(privateKey);
-    const der = publicKey.export({ type: "spki", format: "der" });
-    this.key = { privateKey, publicKey, kid: createHash("sha256").update(der).digest("base64url") };
+    this.key = { privateKey, publicKey, kid: serviceAccountKeyId(publicKey) };
     this.resolveLoaded();
   }
 

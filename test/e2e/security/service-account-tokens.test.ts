@@ -139,6 +139,23 @@ describe.skipIf(kubectlMissing)("service-account tokens with the real kubectl (h
     expect((await cluster.kubectl(["get", "configmap", "written-by-a-bad-token"])).code).not.toBe(0);
   });
 
+  it("a legacy token secret is filled by the token controller, works, and goes with its service account", async () => {
+    await admin(["create", "serviceaccount", "legacy"]);
+    await cluster.kubectl(["apply", "-f", "-"], { input: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: legacy-token\n  annotations:\n    kubernetes.io/service-account.name: legacy\ntype: kubernetes.io/service-account-token\n" });
+    let token = "";
+    await eventually(async () => {
+      const r = await cluster.kubectl(["get", "secret", "legacy-token", "-o", "jsonpath={.data.token}"]);
+      token = Buffer.from(r.stdout, "base64").toString();
+      return token.length > 0;
+    });
+    expect(decodeJwt(token)).toMatchObject({ iss: "kubernetes/serviceaccount", sub: "system:serviceaccount:default:legacy", "kubernetes.io/serviceaccount/secret.name": "legacy-token" });
+    expect(decodeJwt(token).exp).toBeUndefined();
+    expect(JSON.parse((await withToken(token, ["auth", "whoami", "-o", "json"])).stdout).status.userInfo.username).toBe("system:serviceaccount:default:legacy");
+    await admin(["delete", "serviceaccount", "legacy"]);
+    await eventually(async () => (await cluster.kubectl(["get", "secret", "legacy-token"])).code !== 0);
+    expect(JSON.parse((await raw(token)).body)).toEqual(UNAUTHORIZED);
+  });
+
   it("a token past its expiry is refused, while a fresh one works", async () => {
     const key = await importPKCS8(readFileSync(join(cluster.dataDir, "pki", "sa.key"), "utf8"), "ES256");
     const now = Math.floor(Date.now() / 1000);

@@ -2,6 +2,7 @@ import { decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import type { AuthRequest, AuthResult, Authenticator } from "../../../../core/apiserver/chains.js";
 import type { ClusterObjects } from "../../../../core/apiserver/cluster-objects.js";
 import type { BoundClaims, ServiceAccountTokenFacts } from "../../../../core/apiserver/service-account-issuer.js";
+import { LEGACY_SERVICE_ACCOUNT_ISSUER } from "../../../../core/pki/index.js";
 import { bearerToken } from "./bearer.js";
 
 /** Upstream's leeway for a token's times. */
@@ -31,6 +32,7 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     } catch {
       return undefined;
     }
+    if (unverified.iss === LEGACY_SERVICE_ACCOUNT_ISSUER) return this.legacy(token);
     if (unverified.iss !== this.facts.issuer) return undefined;
     let payload: JWTPayload;
     try {
@@ -67,6 +69,32 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
         ...(Object.keys(extra).length ? { extra } : {}),
       },
       audiences,
+    };
+  }
+
+  /**
+   * A legacy token (from a kubernetes.io/service-account-token secret): no expiry and no
+   * audience, valid while its secret holds exactly this token and its service account exists.
+   */
+  private async legacy(token: string): Promise<AuthResult> {
+    let payload: JWTPayload;
+    try {
+      const [key] = await this.facts.publicKeys();
+      ({ payload } = await jwtVerify(token, key!, { issuer: LEGACY_SERVICE_ACCOUNT_ISSUER, algorithms: ["ES256"] }));
+    } catch (err) {
+      return { error: `invalid bearer token: ${(err as Error).message}` };
+    }
+    const claim = (k: string) => payload[`kubernetes.io/serviceaccount/${k}`];
+    const [ns, secretName, saName, saUid] = [claim("namespace"), claim("secret.name"), claim("service-account.name"), claim("service-account.uid")];
+    if (![ns, secretName, saName, saUid].every((v) => typeof v === "string" && v)) return { error: "token has no service account claims" };
+    const secret = await this.objects.get(ref("secrets"), ns as string, secretName as string);
+    const stored = secret?.data?.token ? Buffer.from(secret.data.token, "base64").toString() : undefined;
+    if (!secret || secret.metadata.deletionTimestamp || stored !== token) return { error: `secret ${ns}/${secretName} does not hold this token` };
+    const sa = await this.objects.get(ref("serviceaccounts"), ns as string, saName as string);
+    if (!sa || sa.metadata.uid !== saUid || sa.metadata.deletionTimestamp) return { error: `service account ${ns}/${saName} has been deleted` };
+    return {
+      user: { name: `system:serviceaccount:${ns}:${saName}`, uid: saUid as string, groups: ["system:serviceaccounts", `system:serviceaccounts:${ns}`] },
+      audiences: [...this.facts.apiAudiences],
     };
   }
 }

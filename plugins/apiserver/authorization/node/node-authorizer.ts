@@ -20,14 +20,6 @@ export function nodeOf(user: UserInfo): string | undefined {
 export class NodeAuthorizer implements Authorizer {
   constructor(private readonly graph: NodeGraph) {}
 
-  /**
-   * As upstream: no rules for anyone who is not a node (so a rules review stays complete), and
-   * for a node no list it could give, its rights following the graph object by object.
-   */
-  rulesFor(user: UserInfo): RuleSet {
-    return { resourceRules: [], nonResourceRules: [], incomplete: nodeOf(user) !== undefined };
-  }
-
   authorize(attrs: RequestAttributes): Decision {
     const node = nodeOf(attrs.user);
     if (!node || !attrs.resourceRequest) return { decision: "no-opinion" };
@@ -59,5 +51,10 @@ export class NodeAuthorizer implements Authorizer {
       return { decision: "no-opinion", reason: `can only access CSINode with the same name as the requesting node` };
     }
     return nodeRulesAllow(attrs) ? { decision: "allow" } : { decision: "no-opinion" };
+  }
+
+  /** Nothing for other users; a node's rights depend on its pods, so its list is incomplete, as upstream says. */
+  rulesFor(user: UserInfo): RuleSet {
+    return { resourceRules: [], nonResourceRules: [], incomplete: nodeOf(user) !== undefined };
   }
 }

@@ -74,6 +74,11 @@ describe("Node authorizer decisions", () => {
     expect(authz.authorize(attrs).decision).toBe(want);
   });
 
+  it("lists no rules: complete for other users, incomplete for a node", () => {
+    expect(authz.rulesFor({ name: "jane", groups: ["system:authenticated"] })).toEqual({ resourceRules: [], nonResourceRules: [], incomplete: false });
+    expect(authz.rulesFor(n1).incomplete).toBe(true);
+  });
+
   it("gives upstream's reason for an unrelated object", () => {
     expect(authz.authorize(req(n1, "get", "secrets", { ns: "app", name: "n2-only" })).reason).toBe("no relationship found between node 'n1' and this object");
   });
