@@ -3,3 +3,4 @@ export { ControllerManager } from "./points.js";
 export type { Controller } from "./controller.js";
 export type { ControllerManagerHandle } from "./handle.js";
 export { parseDuration } from "./durations.js";
+export * from "./controller-utils.js";
