@@ -7,6 +7,7 @@ import garbageCollector from "./controller-manager/controllers/garbagecollector/
 import namespaceController from "./controller-manager/controllers/namespace/index.js";
 import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
 import jobController from "./controller-manager/controllers/job/index.js";
+import cronJobController from "./controller-manager/controllers/cronjob/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -49,4 +50,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, jobController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, jobController, cronJobController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
