@@ -4,3 +4,4 @@ export type { Controller } from "./controller.js";
 export type { ControllerManagerHandle } from "./handle.js";
 export { parseDuration } from "./durations.js";
 export * from "./controller-utils.js";
+export { fnv32a, revisionHash, safeEncodeString } from "./revision-hash.js";
