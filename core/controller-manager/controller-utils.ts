@@ -120,3 +120,38 @@ export class Expectations {
     this.pending.delete(key);
   }
 }
+
+/** JSON with keys sorted, so that equal objects compare equal whatever order the server kept. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function dropEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length ? v.map(dropEmpty) : undefined;
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const d = dropEmpty(x);
+      if (d !== undefined) out[k] = d;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v === 0 || v === "" || v === false || v === null ? undefined : v;
+}
+
+/**
+ * Whether two statuses say the same once the API server's `omitempty` has had its way: zeros,
+ * empty strings, lists and objects count as absent. A controller that compared raw JSON would
+ * write a status the server trims forever.
+ */
+export function sameStatus(a: unknown, b: unknown): boolean {
+  return canonicalJson(dropEmpty(a)) === canonicalJson(dropEmpty(b));
+}

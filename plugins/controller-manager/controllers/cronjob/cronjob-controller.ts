@@ -1,5 +1,5 @@
 import { CONTROLLER_UID_INDEX, Resources, controllerUidIndex, isAlreadyExists, isNotFound, runWorkers, type KubeObject, type SharedInformer } from "../../../../core/client/index.js";
-import { controllerRefOf, controllerRefTo, timeString, type Condition, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
+import { controllerRefOf, controllerRefTo, sameStatus, timeString, type Condition, type Controller, type ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import type { CronJobControllerArgs } from "../../../../schemas/generated/plugins/controller-manager/cronjob.args.js";
 import { isKnownTimeZone, parseCronSchedule, type CronSchedule } from "./cron-schedule.js";
 
@@ -91,7 +91,7 @@ export class CronJobController implements Controller {
     const rec = this.handle.recorder;
     const owned = jobs.store.byIndex(CONTROLLER_UID_INDEX, cj.metadata.uid!).filter((j) => j.metadata.namespace === ns);
     const status = (cj.status ??= {});
-    const before = JSON.stringify(status);
+    const before = structuredClone(status);
 
     // Reconcile status.active with the Jobs as they are.
     const byUid = new Map(owned.map((j) => [j.metadata.uid, j]));
@@ -113,7 +113,7 @@ export class CronJobController implements Controller {
     await this.cleanUpHistory(cj, owned);
     let requeue: number | undefined;
     if (!cj.metadata.deletionTimestamp && !cj.spec.suspend) requeue = await this.schedule(cj, owned, now);
-    if (JSON.stringify(status) !== before) {
+    if (!sameStatus(status, before)) {
       await this.handle.client.resource<CronJob>(Resources.cronJobs, ns).updateStatus(cj);
     }
     return requeue;

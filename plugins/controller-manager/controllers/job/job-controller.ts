@@ -5,6 +5,7 @@ import {
   isPodActive,
   isPodReady,
   isPodTerminal,
+  sameStatus,
   setCondition,
   timeString,
   type Condition,
@@ -233,7 +234,7 @@ export class JobController implements Controller {
     status.ready = active.filter(isPodReady).length;
     status.terminating = terminating;
     if (!indexed) delete status.completedIndexes;
-    if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) await this.writeStatus(job, status);
+    if (!sameStatus(status, job.status)) await this.writeStatus(job, status);
     return requeue;
   }
 

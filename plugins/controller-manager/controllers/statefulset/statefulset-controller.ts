@@ -7,6 +7,8 @@ import {
   isPodReady,
   isPodTerminal,
   revisionHash,
+  sameStatus,
+  canonicalJson,
   type Controller,
   type ControllerManagerHandle,
 } from "../../../../core/controller-manager/index.js";
@@ -163,7 +165,7 @@ export class StatefulSetController implements Controller {
     const client = this.handle.client.resource<ControllerRevision>(Resources.controllerRevisions, ns);
     const all = [...existing].sort((a, b) => a.revision - b.revision);
     const maxRev = all.reduce((m, r) => Math.max(m, r.revision), 0);
-    const same = all.find((r) => canonical(r.data) === canonical(data));
+    const same = all.find((r) => canonicalJson(r.data) === canonicalJson(data));
     let update: ControllerRevision;
     if (same) {
       update = same;
@@ -247,8 +249,7 @@ export class StatefulSetController implements Controller {
       status.currentRevision = update.metadata.name;
       status.currentReplicas = status.updatedReplicas;
     }
-    const same = Object.entries(status).every(([k, v]) => set.status?.[k] === v);
-    if (same) return;
+    if (sameStatus({ ...set.status, ...status }, set.status)) return;
     await this.handle.client.resource<StatefulSet>(Resources.statefulSets, set.metadata.namespace).updateStatus({ ...set, status: { ...set.status, ...status } });
   }
 
@@ -267,9 +268,3 @@ export class StatefulSetController implements Controller {
   }
 }
 
-/** JSON with keys sorted, so that equal templates compare equal whatever order the server kept. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
-  return JSON.stringify(v);
-}
