@@ -11,6 +11,7 @@ import cronJobController from "./controller-manager/controllers/cronjob/index.js
 import ttlAfterFinishedController from "./controller-manager/controllers/ttl-after-finished/index.js";
 import statefulSetController from "./controller-manager/controllers/statefulset/index.js";
 import disruptionController from "./controller-manager/controllers/disruption/index.js";
+import daemonSetController from "./controller-manager/controllers/daemonset/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -53,4 +54,4 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, jobController, cronJobController, ttlAfterFinishedController, statefulSetController, disruptionController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, jobController, cronJobController, ttlAfterFinishedController, statefulSetController, disruptionController, daemonSetController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
