@@ -111,4 +111,38 @@ describe("batch and stateful workloads in kitbash up", () => {
     const ks = await cluster.kubectl(["rollout", "status", "-n", "batch", "statefulset/web", "--timeout=20s"]);
     expect(ks.code).toBe(0);
   });
+
+  it("a PodDisruptionBudget over the StatefulSet's pods gets its status, with the scale from the StatefulSet", async () => {
+    const pdb = { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } } };
+    await client.resource(Resources.podDisruptionBudgets, "batch").create(pdb as KubeObject);
+    const status = await until("pdb status", async () => {
+      const p = await client.resource<KubeObject & { status?: Record<string, any> }>(Resources.podDisruptionBudgets, "batch").get("web");
+      return p.status?.expectedPods !== undefined && p.status;
+    });
+    expect(status).toMatchObject({ expectedPods: 3, currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1 });
+    expect(status.conditions).toEqual([expect.objectContaining({ type: "DisruptionAllowed", status: "True", reason: "SufficientPods" })]);
+  });
+
+  it("a DaemonSet makes one pod per node, pinned to it by node affinity", async () => {
+    for (const name of ["dn-1", "dn-2"]) await client.resource(Resources.nodes).create({ apiVersion: "v1", kind: "Node", metadata: { name, labels: { "kubernetes.io/hostname": name } } });
+    const ds = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" }, spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: container } } } };
+    await client.resource(Resources.daemonSets, "batch").create(ds as KubeObject);
+    const nodesOf = async () =>
+      (await pods().list({ labelSelector: "app=agent" })).items.map((p) => (p.spec as any).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]).sort();
+    await until("2 daemon pods", async () => (await nodesOf()).length === 2);
+    expect(await nodesOf()).toEqual(["dn-1", "dn-2"]);
+    const st = await until("status", async () => {
+      const d = await client.resource<KubeObject & { status?: Record<string, any> }>(Resources.daemonSets, "batch").get("agent");
+      return d.status?.desiredNumberScheduled === 2 && d.status;
+    });
+    expect(st).toMatchObject({ currentNumberScheduled: 2, updatedNumberScheduled: 2 });
+  });
+
+  it("a finished Job with ttlSecondsAfterFinished 0 is deleted", async () => {
+    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "short" }, spec: { ttlSecondsAfterFinished: 0, template: { spec: { restartPolicy: "Never", containers: container } } } };
+    const created = await client.resource(Resources.jobs, "batch").create(job as KubeObject);
+    const pod = await until("pod", async () => (await pods().list({ labelSelector: `batch.kubernetes.io/controller-uid=${created.metadata.uid}` })).items[0]);
+    await setPhase(pod.metadata.name!, "Succeeded");
+    await until("job gone", async () => !(await client.resource(Resources.jobs, "batch").list()).items.some((j) => j.metadata.uid === created.metadata.uid));
+  });
 });
