@@ -71,3 +71,16 @@ describe("disruption controller (fake API)", () => {
     expect(env.h.events.some((e) => e.reason === "CalculateExpectedPodCountFailed")).toBe(true);
   });
 });
+
+describe("disruption controller lookups", () => {
+  it("reads each controller once per sync, not once per pod", async () => {
+    const env = start();
+    seedPods(env, { replicas: 20, pods: 20, ready: 20 });
+    env.api.seed(PDBS, pdb({ maxUnavailable: 1 }));
+    await until("status", () => status(env)?.expectedPods === 20);
+    const syncs = env.api.requests.filter((r) => r === "PUT /apis/policy/v1/namespaces/d/poddisruptionbudgets/b/status").length;
+    // Each sync reads the ReplicaSet once; a per-pod lookup would read it 20 times a sync.
+    expect(env.api.requests.filter((r) => r === "GET /apis/apps/v1/namespaces/d/replicasets/rs").length).toBeLessThan(20);
+    expect(syncs).toBeGreaterThan(0);
+  });
+});

@@ -98,10 +98,16 @@ export class DisruptionController implements Controller {
       return { expected: pods.length, desired: Number(minAvailable) };
     }
     // A percentage or maxUnavailable counts against what the pods' controllers want.
-    const scales = new Map<string, number>();
+    // One lookup per controller, not per pod: pods of one ReplicaSet share it.
+    const byController = new Map<string, PodLike>();
     for (const p of pods) {
-      const s = await finder.scaleOf(p);
-      if (!s) throw new Error(`found no controllers for pod "${p.metadata.name}"`);
+      const ref = p.metadata.ownerReferences?.find((o) => o.controller);
+      if (!ref) throw new Error(`found no controllers for pod "${p.metadata.name}"`);
+      if (!byController.has(ref.uid)) byController.set(ref.uid, p);
+    }
+    const scales = new Map<string, number>();
+    for (const p of byController.values()) {
+      const s = (await finder.scaleOf(p))!;
       scales.set(s.uid, s.replicas);
     }
     const expected = [...scales.values()].reduce((a, b) => a + b, 0);
