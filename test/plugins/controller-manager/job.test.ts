@@ -74,14 +74,15 @@ describe("job controller (fake API, fake clock)", () => {
   });
 
   it.each([
-    { name: "backoffLimit", spec: { backoffLimit: 0 }, failWith: {}, reason: "BackoffLimitExceeded" },
+    { name: "backoffLimit", spec: { backoffLimit: 0 }, failWith: {}, reason: "BackoffLimitExceeded", message: /^Job has reached the specified backoff limit$/ },
     {
       name: "podFailurePolicy FailJob",
       spec: { backoffLimit: 6, podFailurePolicy: { rules: [{ action: "FailJob", onExitCodes: { operator: "In", values: [42] } }] } },
       failWith: { containerStatuses: [{ name: "c", state: { terminated: { exitCode: 42 } } }] },
       reason: "PodFailurePolicy",
+      message: /^Container c for pod d\/f-\w+ failed with exit code 42 matching FailJob rule at index 0$/,
     },
-  ])("$name: FailureTarget, then Failed once no pod runs", async ({ spec, failWith, reason }) => {
+  ])("$name: FailureTarget, then Failed once no pod runs", async ({ spec, failWith, reason, message }) => {
     const env = start();
     env.api.seed(JOBS, job("f", { parallelism: 1, completions: 1, ...spec }));
     await until("pod", () => pods(env).length === 1);
@@ -89,6 +90,7 @@ describe("job controller (fake API, fake clock)", () => {
     await until("Failed", () => cond(env, "f", "Failed")?.status === "True");
     expect(cond(env, "f", "FailureTarget")).toMatchObject({ status: "True", reason });
     expect(cond(env, "f", "Failed")!.reason).toBe(reason);
+    expect(cond(env, "f", "Failed")!.message).toMatch(message);
     expect(jobNow(env, "f").status).toMatchObject({ failed: 1, active: 0 });
   });
 

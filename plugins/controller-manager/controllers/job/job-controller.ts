@@ -151,7 +151,7 @@ export class JobController implements Controller {
         if (match?.action === "Ignore") continue;
         uncounted.failed.push(uid);
         if (match?.action === "FailJob" && !failure) {
-          failure = { reason: "PodFailurePolicy", message: `Container of pod ${key(p)} failed, matching FailJob rule at index ${match.index}` };
+          failure = { reason: "PodFailurePolicy", message: match.message };
         }
       }
     }
