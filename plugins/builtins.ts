@@ -15,6 +15,12 @@ import endpointSliceController from "./controller-manager/controllers/endpointsl
 import nodeLifecycleController from "./controller-manager/controllers/nodelifecycle/index.js";
 import nodeIpamController from "./controller-manager/controllers/nodeipam/index.js";
 import endpointSliceMirroringController from "./controller-manager/controllers/endpointslicemirroring/index.js";
+import jobController from "./controller-manager/controllers/job/index.js";
+import cronJobController from "./controller-manager/controllers/cronjob/index.js";
+import ttlAfterFinishedController from "./controller-manager/controllers/ttl-after-finished/index.js";
+import statefulSetController from "./controller-manager/controllers/statefulset/index.js";
+import disruptionController from "./controller-manager/controllers/disruption/index.js";
+import daemonSetController from "./controller-manager/controllers/daemonset/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
@@ -117,6 +123,12 @@ export const builtinPlugins: readonly PluginManifest[] = [
   endpointSliceMirroringController,
   serviceAccountTokenController,
   webhookAuthorizer,
+  jobController,
+  cronJobController,
+  ttlAfterFinishedController,
+  statefulSetController,
+  disruptionController,
+  daemonSetController,
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
   simulatedNodes,

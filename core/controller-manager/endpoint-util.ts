@@ -40,7 +40,7 @@ export function selectsPod(svc: Service, pod: KubeObject): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-export const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /**
  * Upstream's ShouldPodBeInEndpoints: a pod with an IP that has not finished for good; terminating

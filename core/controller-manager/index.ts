@@ -12,3 +12,5 @@ export { slowStartBatch } from "./workloads/slow-start.js";
 export * from "./endpoint-util.js";
 export * from "./endpointslice-reconciler.js";
 export { SliceWriteTracker } from "./endpointslice-tracker.js";
+export * from "./controller-utils.js";
+export { fnv32a, revisionHash, safeEncodeString } from "./revision-hash.js";

@@ -100,6 +100,8 @@ export class FakeApi implements Transport {
         while (!signal?.aborted) {
           while (pending.length) yield pending.shift()!;
           await new Promise<void>((resolve) => {
+            // The watcher may have aborted while this generator was suspended at a yield.
+            if (signal?.aborted) return resolve();
             wake = resolve;
             signal?.addEventListener("abort", () => resolve(), { once: true });
           });
