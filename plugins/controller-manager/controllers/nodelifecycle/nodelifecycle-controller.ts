@@ -103,6 +103,7 @@ class NodeMonitor {
       for (const r of this.health.values()) r.probeMs = now;
     }
     this.allDisrupted = allDisrupted;
+    for (const z of this.zones.keys()) if (!states.has(z)) this.zones.delete(z);
     for (const [z, state] of states) {
       const size = counts.get(z)!.size;
       const rate = state === "PartialDisruption" ? (size > s.largeClusterSizeThreshold ? s.secondaryNodeEvictionRate : 0) : s.nodeEvictionRate;
