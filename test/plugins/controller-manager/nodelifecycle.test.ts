@@ -169,6 +169,14 @@ describe("nodelifecycle controller (fake API, fake clock)", () => {
     expect(gone("ever")).toBe(false);
     expect(gone("elsewhere")).toBe(false);
     expect(h.events.filter((e) => e.reason === "TaintManagerEviction").map((e) => e.regarding).sort()).toEqual(["d/bare", "d/two"]);
+
+    // The kubelet is back and posts Ready: the taints come off on the next pass, without waiting for a limiter.
+    const back = node("silent");
+    await h.client.resource<Node>(Resources.nodes).updateStatus({ ...back, status: { conditions: readyNode("silent", clock.now()).status!.conditions! } });
+    await tick(1000);
+    await settle(() => (node("silent").spec!.taints ?? []).length === 0);
+    expect(node("silent").spec!.taints ?? []).toEqual([]);
+    expect(gone("ever")).toBe(false);
     ac.abort();
     await run;
     await h.informers.stop();

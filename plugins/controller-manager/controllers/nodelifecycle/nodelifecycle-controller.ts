@@ -83,7 +83,8 @@ class NodeMonitor {
         this.handle.recorder.event(node, "Normal", "NodeNotReady", "NodeNotReady", `Node ${name} status is now: NodeNotReady`);
       }
       // Upstream marks them at the transition and whenever a pod on a not-ready node changes; each pass covers both.
-      if (readyCondition(current)?.status !== "True") await this.markPodsNotReady(podsOn(name), now);
+      const ready = readyCondition(current);
+      if (ready && ready.status !== "True") await this.markPodsNotReady(podsOn(name), now);
       observed.push(current);
     }
 
