@@ -1,4 +1,4 @@
-import { Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject } from "../../../../core/client/index.js";
+import { NAMESPACE_INDEX, Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject } from "../../../../core/client/index.js";
 import {
   LAST_CHANGE_TRIGGER_TIME,
   TriggerTimeTracker,
@@ -44,7 +44,7 @@ export class EndpointsController implements Controller {
     const triggers = new TriggerTimeTracker();
 
     const queueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
+      for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({
       onAdd: (svc) => queue.add(objectKey(svc)),
@@ -78,7 +78,7 @@ export class EndpointsController implements Controller {
         return;
       }
       if (isApiServerService(svc) || !svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
-      const selected = pods.store.byIndex("namespace", namespace ?? "").filter((p) => selectsPod(svc, p));
+      const selected = pods.store.byIndex(NAMESPACE_INDEX, namespace ?? "").filter((p) => selectsPod(svc, p));
       const { subsets, truncated } = desiredSubsets(svc, selected);
       const trigger = triggers.compute(key, svc, selected);
 

@@ -1,4 +1,4 @@
-import { Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject, type OwnerReference } from "../../../../core/client/index.js";
+import { NAMESPACE_INDEX, Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject, type OwnerReference } from "../../../../core/client/index.js";
 import {
   LAST_CHANGE_TRIGGER_TIME,
   MANAGED_BY_LABEL,
@@ -56,7 +56,7 @@ export class EndpointSliceController implements Controller {
     const writes = new SliceWriteTracker();
 
     const queueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
+      for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({
       onAdd: (svc) => queue.add(objectKey(svc)),
@@ -99,7 +99,7 @@ export class EndpointSliceController implements Controller {
       if (writes.isStale(key, new Map(existing.map((s) => [s.metadata.name!, s.metadata.resourceVersion ?? ""])))) {
         throw new Error(`EndpointSlices of ${key} in the cache are older than this controller's last writes`);
       }
-      const selected = pods.store.byIndex("namespace", namespace ?? "").filter((p) => selectsPod(svc, p));
+      const selected = pods.store.byIndex(NAMESPACE_INDEX, namespace ?? "").filter((p) => selectsPod(svc, p));
       const zoneOf = (node: string) => nodes.store.getBy(undefined, node)?.metadata.labels?.[ZONE_LABEL];
       const groups = desiredGroups(svc, selected, zoneOf);
       const plan = planSlices(
