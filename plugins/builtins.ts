@@ -3,9 +3,13 @@ import alwaysAllow from "./apiserver/authorization/always-allow/index.js";
 import alwaysDeny from "./apiserver/authorization/always-deny/index.js";
 import anonymous from "./apiserver/authentication/anonymous/index.js";
 import x509 from "./apiserver/authentication/x509/index.js";
+import tokenFile from "./apiserver/authentication/token-file/index.js";
 import garbageCollector from "./controller-manager/controllers/garbagecollector/index.js";
 import namespaceController from "./controller-manager/controllers/namespace/index.js";
 import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
+import replicaSetController from "./controller-manager/controllers/replicaset/index.js";
+import replicationController from "./controller-manager/controllers/replicationcontroller/index.js";
+import deploymentController from "./controller-manager/controllers/deployment/index.js";
 import endpointsController from "./controller-manager/controllers/endpoints/index.js";
 import endpointSliceController from "./controller-manager/controllers/endpointslice/index.js";
 import nodeLifecycleController from "./controller-manager/controllers/nodelifecycle/index.js";
@@ -14,6 +18,19 @@ import endpointSliceMirroringController from "./controller-manager/controllers/e
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
+import clusterDns from "./addons/dns/cluster-dns/index.js";
+import hostNetwork from "./runtime/network/host/index.js";
+import csrSigning from "./controller-manager/controllers/csrsigning/index.js";
+import csrApproving from "./controller-manager/controllers/csrapproving/index.js";
+import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
+import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
+import rbac from "./apiserver/authorization/rbac/index.js";
+import serviceAccountToken from "./apiserver/authentication/service-account-token/index.js";
+import nodeAuthorizer from "./apiserver/authorization/node/index.js";
+import bootstrapToken from "./apiserver/authentication/bootstrap-token/index.js";
+import oidc from "./apiserver/authentication/oidc/index.js";
+import tokenWebhook from "./apiserver/authentication/webhook/index.js";
+import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -31,6 +48,14 @@ import schedulingGates from "./scheduler/preEnqueue/scheduling-gates/index.js";
 import prioritySort from "./scheduler/queueSort/priority-sort/index.js";
 import imageLocality from "./scheduler/score/image-locality/index.js";
 import balancedAllocation from "./scheduler/score/node-resources-balanced-allocation/index.js";
+import auditLog from "./apiserver/audit/audit-log/index.js";
+import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
+import podSecurity from "./apiserver/admission/pod-security/index.js";
+import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
+import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
+
+/** API server admission plugins and audit sinks. */
+const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
@@ -53,4 +78,39 @@ const schedulerPlugins: readonly PluginManifest[] = [
 ];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, endpointsController, endpointSliceController, nodeLifecycleController, nodeIpamController, endpointSliceMirroringController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [
+  alwaysAllow,
+  alwaysDeny,
+  anonymous,
+  etcd3,
+  memory,
+  sqlite,
+  x509,
+  tokenFile,
+  garbageCollector,
+  namespaceController,
+  serviceAccountController,
+  replicaSetController,
+  replicationController,
+  deploymentController,
+  clusterDns,
+  hostNetwork,
+  csrSigning,
+  csrApproving,
+  bootstrapSigner,
+  tokenCleaner,
+  rbac,
+  clusterRoleAggregation,
+  serviceAccountToken,
+  nodeAuthorizer,
+  bootstrapToken,
+  oidc,
+  tokenWebhook,
+  endpointsController,
+  endpointSliceController,
+  nodeLifecycleController,
+  nodeIpamController,
+  endpointSliceMirroringController,
+  ...schedulerPlugins,
+  ...admissionAndAuditPlugins,
+].sort((a, b) => a.name.localeCompare(b.name));

@@ -14,7 +14,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const cfg = JSON.parse(process.argv[2]);
-const pki = { ca: readFileSync(join(cfg.pki, "ca.crt")), cert: readFileSync(join(cfg.pki, "admin.crt")), key: readFileSync(join(cfg.pki, "admin.key")) };
+// `identity`: the client certificate (<pki>/<identity>.crt and .key) to load as; the admin's by default.
+const identity = cfg.identity ?? "admin";
+const pki = { ca: readFileSync(join(cfg.pki, "ca.crt")), cert: readFileSync(join(cfg.pki, `${identity}.crt`)), key: readFileSync(join(cfg.pki, `${identity}.key`)) };
 /** Streams per connection: client-go multiplexes everything over one; a few spread the TLS work. */
 const STREAMS_PER_SESSION = 100;
 

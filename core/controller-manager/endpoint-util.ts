@@ -33,7 +33,8 @@ export interface PodCondition {
   message?: string;
 }
 
-export interface Pod extends KubeObject {
+/** A Pod with the fields the Service and node controllers read. */
+export interface KubePod extends KubeObject {
   spec?: {
     nodeName?: string;
     hostname?: string;
@@ -58,13 +59,13 @@ export function selectsPod(svc: Service, pod: KubeObject): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-export const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+export const isPodReady = (pod: KubePod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /**
  * Upstream's ShouldPodBeInEndpoints: a pod with an IP that has not finished for good; terminating
  * pods only where the caller tracks them (EndpointSlices do, Endpoints do not).
  */
-export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
+export function shouldPodBeInEndpoints(pod: KubePod, includeTerminating: boolean): boolean {
   const phase = pod.status?.phase;
   const restart = pod.spec?.restartPolicy ?? "Always";
   if (restart === "Never" && (phase === "Failed" || phase === "Succeeded")) return false;
@@ -74,7 +75,7 @@ export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): b
   return true;
 }
 
-export function podIPs(pod: Pod): string[] {
+export function podIPs(pod: KubePod): string[] {
   const ips = pod.status?.podIPs?.map((p) => p.ip) ?? [];
   if (!ips.length && pod.status?.podIP) ips.push(pod.status.podIP);
   return ips;
@@ -84,7 +85,7 @@ export function podIPs(pod: Pod): string[] {
  * The port a service port reaches in `pod`: a numeric targetPort as it is, a named one through
  * the pod's containerPorts of the same protocol; undefined when the pod has no such name.
  */
-export function findPort(pod: Pod, port: ServicePort): number | undefined {
+export function findPort(pod: KubePod, port: ServicePort): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === "number") return target;
   if (/^\d+$/.test(target)) return Number(target);
@@ -96,7 +97,7 @@ export function findPort(pod: Pod, port: ServicePort): number | undefined {
 }
 
 /** The hostname a headless Service gives a pod: its spec.hostname when its subdomain names the Service. */
-export function podHostname(pod: Pod, svc: Service): string | undefined {
+export function podHostname(pod: KubePod, svc: Service): string | undefined {
   const { hostname, subdomain } = pod.spec ?? {};
   return isHeadless(svc) && hostname && subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace ? hostname : undefined;
 }
@@ -113,7 +114,7 @@ export const LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-tri
 export class TriggerTimeTracker {
   private readonly seen = new Map<string, { service: string; pods: Map<string, string> }>();
 
-  compute(key: string, svc: Service, pods: Pod[]): { time: string | undefined; observed: () => void } {
+  compute(key: string, svc: Service, pods: KubePod[]): { time: string | undefined; observed: () => void } {
     const last = this.seen.get(key);
     const current = new Map<string, string>();
     let min: string | undefined;

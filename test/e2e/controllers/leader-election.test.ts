@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KubeClient, Resources, type Lease } from "../../../core/client/index.js";
 import { kitbashBin } from "../../support/cli.js";
 import { startCluster, type Cluster } from "../../support/cluster.js";
+import { until } from "../../support/until.js";
 
 const LEASE = { duration: 3000, renew: 2000, retry: 500 };
 
@@ -58,15 +59,6 @@ class ControllerManagerProcess {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("two controller managers", () => {
   let cluster: Cluster;

@@ -7,7 +7,7 @@ import {
   selectsPod,
   type Controller,
   type ControllerManagerHandle,
-  type Pod,
+  type KubePod,
   type Service,
 } from "../../../../core/controller-manager/index.js";
 import type { EndpointsControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/endpoints.args.js";
@@ -39,11 +39,11 @@ export class EndpointsController implements Controller {
     const { informers, logger, client } = this.handle;
     const queue = this.handle.newQueue<string>("endpoint");
     const services = informers.informerFor<Service>(Resources.services);
-    const pods = informers.informerFor<Pod>(Resources.pods);
+    const pods = informers.informerFor<KubePod>(Resources.pods);
     const endpoints = informers.informerFor<Endpoints>(Resources.endpoints);
     const triggers = new TriggerTimeTracker();
 
-    const queueServicesOf = (pod: Pod) => {
+    const queueServicesOf = (pod: KubePod) => {
       for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({

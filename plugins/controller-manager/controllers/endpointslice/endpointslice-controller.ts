@@ -11,7 +11,7 @@ import {
   selectsPod,
   type Controller,
   type ControllerManagerHandle,
-  type Pod,
+  type KubePod,
   type EndpointSlice,
   type Service,
 } from "../../../../core/controller-manager/index.js";
@@ -48,14 +48,14 @@ export class EndpointSliceController implements Controller {
     const { informers, logger, client } = this.handle;
     const queue = this.handle.newQueue<string>("endpoint_slice");
     const services = informers.informerFor<Service>(Resources.services);
-    const pods = informers.informerFor<Pod>(Resources.pods);
+    const pods = informers.informerFor<KubePod>(Resources.pods);
     const nodes = informers.informerFor(Resources.nodes);
     const slices = informers.informerFor<EndpointSlice>(Resources.endpointSlices, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
     slices.addIndexers({ [SERVICE_INDEX]: serviceIndex });
     const triggers = new TriggerTimeTracker();
     const writes = new SliceWriteTracker();
 
-    const queueServicesOf = (pod: Pod) => {
+    const queueServicesOf = (pod: KubePod) => {
       for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({
