@@ -27,6 +27,9 @@ export interface Service extends KubeObject {
   };
 }
 
+/** The Pod shape the Service and node controllers read (one type with the rest of the controller manager's). */
+export type KubePod = Pod;
+
 /** The `kubernetes` Service's endpoints are the API server's to write, never a controller's. */
 export const isApiServerService = (svc: KubeObject): boolean => svc.metadata.namespace === "default" && svc.metadata.name === "kubernetes";
 
@@ -46,7 +49,7 @@ const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.
  * Upstream's ShouldPodBeInEndpoints: a pod with an IP that has not finished for good; terminating
  * pods only where the caller tracks them (EndpointSlices do, Endpoints do not).
  */
-export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
+export function shouldPodBeInEndpoints(pod: KubePod, includeTerminating: boolean): boolean {
   const phase = pod.status?.phase;
   const restart = pod.spec?.restartPolicy ?? "Always";
   if (restart === "Never" && (phase === "Failed" || phase === "Succeeded")) return false;
@@ -56,7 +59,7 @@ export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): b
   return true;
 }
 
-export function podIPs(pod: Pod): string[] {
+export function podIPs(pod: KubePod): string[] {
   const ips = pod.status?.podIPs?.map((p) => p.ip) ?? [];
   if (!ips.length && pod.status?.podIP) ips.push(pod.status.podIP);
   return ips;
@@ -66,7 +69,7 @@ export function podIPs(pod: Pod): string[] {
  * The port a service port reaches in `pod`: a numeric targetPort as it is, a named one through
  * the pod's containerPorts of the same protocol; undefined when the pod has no such name.
  */
-export function findPort(pod: Pod, port: ServicePort): number | undefined {
+export function findPort(pod: KubePod, port: ServicePort): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === "number") return target;
   if (/^\d+$/.test(target)) return Number(target);
@@ -78,7 +81,7 @@ export function findPort(pod: Pod, port: ServicePort): number | undefined {
 }
 
 /** The hostname a headless Service gives a pod: its spec.hostname when its subdomain names the Service. */
-export function podHostname(pod: Pod, svc: Service): string | undefined {
+export function podHostname(pod: KubePod, svc: Service): string | undefined {
   const { hostname, subdomain } = pod.spec ?? {};
   return isHeadless(svc) && hostname && subdomain === svc.metadata.name && pod.metadata.namespace === svc.metadata.namespace ? hostname : undefined;
 }
@@ -95,7 +98,7 @@ export const LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-tri
 export class TriggerTimeTracker {
   private readonly seen = new Map<string, { service: string; pods: Map<string, string> }>();
 
-  compute(key: string, svc: Service, pods: Pod[]): { time: string | undefined; observed: () => void } {
+  compute(key: string, svc: Service, pods: KubePod[]): { time: string | undefined; observed: () => void } {
     const last = this.seen.get(key);
     const current = new Map<string, string>();
     let min: string | undefined;

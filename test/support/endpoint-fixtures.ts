@@ -1,4 +1,4 @@
-import type { Pod, Service } from "../../core/controller-manager/index.js";
+import type { KubePod, Service } from "../../core/controller-manager/index.js";
 
 /** Services and pods in namespace `d` for the endpoints and endpointslice controller tests. */
 export const svc = (name: string, spec: Service["spec"] = {}, extra: Partial<Service["metadata"]> = {}): Service => ({
@@ -8,7 +8,7 @@ export const svc = (name: string, spec: Service["spec"] = {}, extra: Partial<Ser
   spec: { selector: { app: "web" }, clusterIP: "10.96.0.10", ports: [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }], ...spec },
 });
 
-export const pod = (name: string, ip: string | undefined, ready: boolean, extra: { spec?: Pod["spec"]; deleting?: boolean; phase?: string; labels?: Record<string, string> } = {}): Pod => ({
+export const pod = (name: string, ip: string | undefined, ready: boolean, extra: { spec?: KubePod["spec"]; deleting?: boolean; phase?: string; labels?: Record<string, string> } = {}): KubePod => ({
   apiVersion: "v1",
   kind: "Pod",
   metadata: { name, namespace: "d", uid: `uid-${name}`, labels: extra.labels ?? { app: "web" }, creationTimestamp: "2026-01-01T00:00:01Z", ...(extra.deleting ? { deletionTimestamp: "2026-01-01T00:01:00Z" } : {}) },

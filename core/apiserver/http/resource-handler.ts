@@ -138,7 +138,8 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
         return sendJson(res, created ? 201 : 200, obj, warnings);
       }
       const { obj } = await store.guaranteedUpdate(namespace, info.name!, opts, (current) => {
-        const next = applyPatch(type, current, patch, served);
+        const currentVersion = current.metadata.resourceVersion;
+        const next = unpinned(applyPatch(type, current, patch, served), currentVersion);
         warnings.length = 0;
         checkBody(served, next, query, warnings);
         return next;
@@ -222,7 +223,8 @@ async function handleSubresource(
         return sendJson(res, 200, obj, warnings);
       }
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "status" }, (current) => {
-        const next = applyPatch(type, current, patch, served);
+        const currentVersion = current.metadata.resourceVersion;
+        const next = unpinned(applyPatch(type, current, patch, served), currentVersion);
         warnings.length = 0;
         checkBody(served, next, query, warnings);
         return next;
@@ -293,4 +295,12 @@ function listQuery(q: URLSearchParams) {
   };
 }
 
-
+/**
+ * A patch is applied afresh to the current object on every try, so the resourceVersion it
+ * carries over from that object pins nothing: a race with another write retries, as upstream's
+ * patcher does. Only a resourceVersion the patch itself writes is a precondition.
+ */
+function unpinned(next: KubeObj, currentVersion: string | undefined): KubeObj {
+  if (next.metadata?.resourceVersion === currentVersion) delete next.metadata.resourceVersion;
+  return next;
+}

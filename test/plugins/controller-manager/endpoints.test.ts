@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Resources } from "../../../core/client/index.js";
-import type { Pod, Service } from "../../../core/controller-manager/index.js";
+import type { KubePod, Service } from "../../../core/controller-manager/index.js";
 import { pod, svc } from "../../support/endpoint-fixtures.js";
 import { desiredSubsets } from "../../../plugins/controller-manager/controllers/endpoints/desired-endpoints.js";
 import { EndpointsController } from "../../../plugins/controller-manager/controllers/endpoints/endpoints-controller.js";
@@ -10,7 +10,7 @@ import { fakeControllerHandle } from "../../support/fake-controller-handle.js";
 const ips = (list?: { ip: string }[]) => (list ?? []).map((a) => a.ip);
 
 describe("desiredSubsets", () => {
-  const cases: { name: string; svc: Service; pods: Pod[]; want: { ready: string[]; notReady: string[]; ports?: number[] }[]; truncated?: boolean }[] = [
+  const cases: { name: string; svc: Service; pods: KubePod[]; want: { ready: string[]; notReady: string[]; ports?: number[] }[]; truncated?: boolean }[] = [
     { name: "ready and not-ready pods", svc: svc("s"), pods: [pod("a", "10.0.0.1", true), pod("b", "10.0.0.2", false)], want: [{ ready: ["10.0.0.1"], notReady: ["10.0.0.2"], ports: [8080] }] },
     { name: "publishNotReadyAddresses counts everyone ready", svc: svc("s", { publishNotReadyAddresses: true }), pods: [pod("a", "10.0.0.1", true), pod("b", "10.0.0.2", false)], want: [{ ready: ["10.0.0.1", "10.0.0.2"], notReady: [] }] },
     { name: "pods without an IP, terminating or finished are left out", svc: svc("s"), pods: [pod("a", undefined, true), pod("b", "10.0.0.2", true, { deleting: true }), pod("c", "10.0.0.3", false, { phase: "Succeeded", spec: { restartPolicy: "Never" } }), pod("d", "10.0.0.4", true)], want: [{ ready: ["10.0.0.4"], notReady: [] }] },
@@ -72,8 +72,8 @@ describe("endpoints controller (fake API)", () => {
     expect(ep()!.metadata.annotations!["endpoints.kubernetes.io/last-change-trigger-time"]).toBe("2026-01-01T00:00:05Z");
     expect(h.api.peek("/api/v1/namespaces/default/endpoints/kubernetes")).toBeUndefined();
 
-    const b = h.api.peek("/api/v1/namespaces/d/pods/b") as Pod;
-    await h.client.resource<Pod>(Resources.pods, "d").updateStatus({ ...b, status: { ...b.status, conditions: [{ type: "Ready", status: "False", lastTransitionTime: "2026-01-01T00:02:00Z" }] } });
+    const b = h.api.peek("/api/v1/namespaces/d/pods/b") as KubePod;
+    await h.client.resource<KubePod>(Resources.pods, "d").updateStatus({ ...b, status: { ...b.status, conditions: [{ type: "Ready", status: "False", lastTransitionTime: "2026-01-01T00:02:00Z" }] } });
     await settle(() => ips(ep()?.subsets?.[0]?.notReadyAddresses).length === 1);
     expect(ips(ep()!.subsets![0]!.addresses)).toEqual(["10.0.0.1"]);
     expect(ips(ep()!.subsets![0]!.notReadyAddresses)).toEqual(["10.0.0.2"]);

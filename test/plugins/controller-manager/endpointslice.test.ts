@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Resources } from "../../../core/client/index.js";
-import { planSlices, type EndpointGroup, type EndpointSlice, type Pod, type SliceEndpoint } from "../../../core/controller-manager/index.js";
+import { planSlices, type EndpointGroup, type EndpointSlice, type KubePod, type SliceEndpoint } from "../../../core/controller-manager/index.js";
 import { desiredGroups } from "../../../plugins/controller-manager/controllers/endpointslice/desired-endpoints.js";
 import { EndpointSliceController } from "../../../plugins/controller-manager/controllers/endpointslice/endpointslice-controller.js";
 import { FakeClock } from "../../support/fake-clock.js";
@@ -87,8 +87,8 @@ describe("endpointslice controller (fake API)", () => {
     const creates = h.api.requests.filter((r) => r.startsWith("POST /apis/discovery.k8s.io")).length;
     expect(creates).toBe(2);
 
-    const p3 = h.api.peek("/api/v1/namespaces/d/pods/p3") as Pod;
-    await h.client.resource<Pod>(Resources.pods, "d").updateStatus({ ...p3, status: { ...p3.status, conditions: [{ type: "Ready", status: "False" }] } });
+    const p3 = h.api.peek("/api/v1/namespaces/d/pods/p3") as KubePod;
+    await h.client.resource<KubePod>(Resources.pods, "d").updateStatus({ ...p3, status: { ...p3.status, conditions: [{ type: "Ready", status: "False" }] } });
     const holder = () => slices().find((s) => s.endpoints!.some((e) => e.addresses[0] === "10.0.0.4"))!;
     await settle(() => holder().endpoints!.find((e) => e.addresses[0] === "10.0.0.4")!.conditions.ready === false);
     expect(holder().endpoints!.find((e) => e.addresses[0] === "10.0.0.4")!.conditions).toEqual({ ready: false, serving: false, terminating: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Resources, microTime, rfc3339, type KubeObject } from "../../../core/client/index.js";
-import type { Pod } from "../../../core/controller-manager/index.js";
+import type { KubePod } from "../../../core/controller-manager/index.js";
 import { withControllerTaints } from "../../../plugins/controller-manager/controllers/nodelifecycle/desired-taints.js";
 import { observeHealth, type Node } from "../../../plugins/controller-manager/controllers/nodelifecycle/node-health.js";
 import { NodeLifecycleController } from "../../../plugins/controller-manager/controllers/nodelifecycle/nodelifecycle-controller.js";
@@ -109,7 +109,7 @@ describe("nodelifecycle controller (fake API, fake clock)", () => {
     const lease = (name: string) => ({ apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name }, spec: { holderIdentity: name, renewTime: microTime(clock.now()) } });
     h.api.seed("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease("alive"), lease("silent"));
     const tolerating = (seconds?: number) => [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", ...(seconds !== undefined ? { tolerationSeconds: seconds } : {}) }];
-    const mkPod = (name: string, node: string, tolerations: NonNullable<Pod["spec"]>["tolerations"]): KubeObject => ({
+    const mkPod = (name: string, node: string, tolerations: NonNullable<KubePod["spec"]>["tolerations"]): KubeObject => ({
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name },
@@ -124,7 +124,7 @@ describe("nodelifecycle controller (fake API, fake clock)", () => {
     ).run(ac.signal);
     h.informers.start(ac.signal);
     const node = (n: string) => h.api.peek(`/api/v1/nodes/${n}`) as Node;
-    const podReady = (n: string) => ((h.api.peek(`/api/v1/namespaces/d/pods/${n}`)?.status as Pod["status"])?.conditions ?? []).find((c) => c.type === "Ready")?.status;
+    const podReady = (n: string) => ((h.api.peek(`/api/v1/namespaces/d/pods/${n}`)?.status as KubePod["status"])?.conditions ?? []).find((c) => c.type === "Ready")?.status;
     const gone = (n: string) => !h.api.peek(`/api/v1/namespaces/d/pods/${n}`);
     const ready = (n: string) => node(n).status!.conditions!.find((c) => c.type === "Ready")!.status;
     const renew = async () => {
@@ -169,6 +169,14 @@ describe("nodelifecycle controller (fake API, fake clock)", () => {
     expect(gone("ever")).toBe(false);
     expect(gone("elsewhere")).toBe(false);
     expect(h.events.filter((e) => e.reason === "TaintManagerEviction").map((e) => e.regarding).sort()).toEqual(["d/bare", "d/two"]);
+
+    // The kubelet is back and posts Ready: the taints come off on the next pass, without waiting for a limiter.
+    const back = node("silent");
+    await h.client.resource<Node>(Resources.nodes).updateStatus({ ...back, status: { conditions: readyNode("silent", clock.now()).status!.conditions! } });
+    await tick(1000);
+    await settle(() => (node("silent").spec!.taints ?? []).length === 0);
+    expect(node("silent").spec!.taints ?? []).toEqual([]);
+    expect(gone("ever")).toBe(false);
     ac.abort();
     await run;
     await h.informers.stop();

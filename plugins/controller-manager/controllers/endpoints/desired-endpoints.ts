@@ -1,4 +1,4 @@
-import { findPort, isHeadless, isPodReady, podHostname, podIPs, shouldPodBeInEndpoints, type Pod, type Service } from "../../../../core/controller-manager/index.js";
+import { findPort, isHeadless, isPodReady, podHostname, podIPs, shouldPodBeInEndpoints, type KubePod, type Service } from "../../../../core/controller-manager/index.js";
 
 export interface EndpointAddress {
   ip: string;
@@ -29,7 +29,7 @@ export const MAX_ENDPOINT_ADDRESSES = 1000;
  * packed as upstream's RepackSubsets does — addresses sharing a port set share a subset — and
  * cut to 1000 addresses, ready ones first. `truncated` says whether anything was cut.
  */
-export function desiredSubsets(svc: Service, pods: Pod[]): { subsets: EndpointSubset[]; truncated: boolean } {
+export function desiredSubsets(svc: Service, pods: KubePod[]): { subsets: EndpointSubset[]; truncated: boolean } {
   const ports = svc.spec?.ports ?? [];
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   // Address key → the address, its readiness and the ports it serves.

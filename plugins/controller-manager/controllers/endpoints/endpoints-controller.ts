@@ -1,4 +1,4 @@
-import { Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject } from "../../../../core/client/index.js";
+import { NAMESPACE_INDEX, Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject } from "../../../../core/client/index.js";
 import {
   LAST_CHANGE_TRIGGER_TIME,
   TriggerTimeTracker,
@@ -7,7 +7,7 @@ import {
   selectsPod,
   type Controller,
   type ControllerManagerHandle,
-  type Pod,
+  type KubePod,
   type Service,
 } from "../../../../core/controller-manager/index.js";
 import type { EndpointsControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/endpoints.args.js";
@@ -39,12 +39,12 @@ export class EndpointsController implements Controller {
     const { informers, logger, client } = this.handle;
     const queue = this.handle.newQueue<string>("endpoint");
     const services = informers.informerFor<Service>(Resources.services);
-    const pods = informers.informerFor<Pod>(Resources.pods);
+    const pods = informers.informerFor<KubePod>(Resources.pods);
     const endpoints = informers.informerFor<Endpoints>(Resources.endpoints);
     const triggers = new TriggerTimeTracker();
 
-    const queueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
+    const queueServicesOf = (pod: KubePod) => {
+      for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({
       onAdd: (svc) => queue.add(objectKey(svc)),
@@ -78,7 +78,7 @@ export class EndpointsController implements Controller {
         return;
       }
       if (isApiServerService(svc) || !svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
-      const selected = pods.store.byIndex("namespace", namespace ?? "").filter((p) => selectsPod(svc, p));
+      const selected = pods.store.byIndex(NAMESPACE_INDEX, namespace ?? "").filter((p) => selectsPod(svc, p));
       const { subsets, truncated } = desiredSubsets(svc, selected);
       const trigger = triggers.compute(key, svc, selected);
 

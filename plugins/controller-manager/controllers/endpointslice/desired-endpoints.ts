@@ -8,7 +8,7 @@ import {
   shouldPodBeInEndpoints,
   type AddressType,
   type EndpointGroup,
-  type Pod,
+  type KubePod,
   type Service,
   type SliceEndpoint,
   type SlicePort,
@@ -28,7 +28,7 @@ export function serviceAddressTypes(svc: Service): AddressType[] {
  * ones too, with their conditions), once per address family it has an IP in, with the ports that
  * resolve in it, its node and zone, and the hints the Service's trafficDistribution asks for.
  */
-export function desiredGroups(svc: Service, pods: Pod[], zoneOfNode: (name: string) => string | undefined): EndpointGroup[] {
+export function desiredGroups(svc: Service, pods: KubePod[], zoneOfNode: (name: string) => string | undefined): EndpointGroup[] {
   const groups = new Map<string, EndpointGroup>();
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const families = serviceAddressTypes(svc);

@@ -1,4 +1,4 @@
-import { Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject, type OwnerReference } from "../../../../core/client/index.js";
+import { NAMESPACE_INDEX, Resources, isForbidden, isNotFound, objectKey, runWorkers, splitKey, type KubeObject, type OwnerReference } from "../../../../core/client/index.js";
 import {
   LAST_CHANGE_TRIGGER_TIME,
   MANAGED_BY_LABEL,
@@ -11,7 +11,7 @@ import {
   selectsPod,
   type Controller,
   type ControllerManagerHandle,
-  type Pod,
+  type KubePod,
   type EndpointSlice,
   type Service,
 } from "../../../../core/controller-manager/index.js";
@@ -48,15 +48,15 @@ export class EndpointSliceController implements Controller {
     const { informers, logger, client } = this.handle;
     const queue = this.handle.newQueue<string>("endpoint_slice");
     const services = informers.informerFor<Service>(Resources.services);
-    const pods = informers.informerFor<Pod>(Resources.pods);
+    const pods = informers.informerFor<KubePod>(Resources.pods);
     const nodes = informers.informerFor(Resources.nodes);
     const slices = informers.informerFor<EndpointSlice>(Resources.endpointSlices, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` });
     slices.addIndexers({ [SERVICE_INDEX]: serviceIndex });
     const triggers = new TriggerTimeTracker();
     const writes = new SliceWriteTracker();
 
-    const queueServicesOf = (pod: Pod) => {
-      for (const svc of services.store.byIndex("namespace", pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
+    const queueServicesOf = (pod: KubePod) => {
+      for (const svc of services.store.byIndex(NAMESPACE_INDEX, pod.metadata.namespace ?? "")) if (selectsPod(svc, pod)) queue.add(objectKey(svc));
     };
     services.addEventHandler({
       onAdd: (svc) => queue.add(objectKey(svc)),
@@ -99,7 +99,7 @@ export class EndpointSliceController implements Controller {
       if (writes.isStale(key, new Map(existing.map((s) => [s.metadata.name!, s.metadata.resourceVersion ?? ""])))) {
         throw new Error(`EndpointSlices of ${key} in the cache are older than this controller's last writes`);
       }
-      const selected = pods.store.byIndex("namespace", namespace ?? "").filter((p) => selectsPod(svc, p));
+      const selected = pods.store.byIndex(NAMESPACE_INDEX, namespace ?? "").filter((p) => selectsPod(svc, p));
       const zoneOf = (node: string) => nodes.store.getBy(undefined, node)?.metadata.labels?.[ZONE_LABEL];
       const groups = desiredGroups(svc, selected, zoneOf);
       const plan = planSlices(

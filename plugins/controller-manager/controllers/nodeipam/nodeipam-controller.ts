@@ -1,7 +1,7 @@
 import { Resources, isNotFound, runWorkers, type KubeObject } from "../../../../core/client/index.js";
 import type { Controller, ControllerManagerHandle } from "../../../../core/controller-manager/index.js";
 import type { NodeIpamControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/nodeipam.args.js";
-import { CidrSet, formatCidr, parseCidr } from "./cidr-set.js";
+import { CidrSet, formatCidr, parseCidr, type Cidr } from "./cidr-set.js";
 
 export type NodeIpamControllerArgs = Required<GeneratedArgs>;
 
@@ -16,6 +16,17 @@ export function cidrSets(args: NodeIpamControllerArgs): CidrSet[] {
     throw new Error(`clusterCIDR "${args.clusterCIDR}": at most one IPv4 and one IPv6 CIDR`);
   }
   return cidrs.map((c) => new CidrSet(c, c.bits === 32 ? args.nodeCIDRMaskSizeIPv4 : args.nodeCIDRMaskSizeIPv6));
+}
+
+/** The CIDRs among `texts` that parse; a node written with a malformed one is not this controller's to fix. */
+function parsedCidrs(texts: string[]): Cidr[] {
+  return texts.flatMap((t) => {
+    try {
+      return [parseCidr(t)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 const podCidrsOf = (node: Node): string[] => node.spec?.podCIDRs?.length ? node.spec.podCIDRs : node.spec?.podCIDR ? [node.spec.podCIDR] : [];
@@ -36,6 +47,7 @@ export class NodeIpamController implements Controller {
   ) {
     // As upstream without --allocate-node-cidrs: off unless asked for.
     this.disabledByDefault = !args.allocateNodeCIDRs;
+    // Malformed CIDR args fail when the plugin is built, naming the value, not at the first node.
     cidrSets(args);
   }
 
@@ -50,25 +62,16 @@ export class NodeIpamController implements Controller {
     const occupy = (node: Node) => {
       const cidrs = podCidrsOf(node);
       if (!cidrs.length) return false;
-      for (const text of cidrs) {
-        let parsed;
-        try {
-          parsed = parseCidr(text);
-        } catch {
-          continue;
-        }
-        const set = sets.find((s) => s.contains(parsed));
-        if (set) set.occupy(parsed);
-        else logger.warn({ node: node.metadata.name, cidr: text }, "node pod CIDR lies outside the cluster CIDR; left alone");
+      for (const c of parsedCidrs(cidrs)) {
+        const set = sets.find((s) => s.contains(c));
+        if (set) set.occupy(c);
+        else if (!held.has(node.metadata.name!)) logger.warn({ node: node.metadata.name, cidr: formatCidr(c) }, "node pod CIDR lies outside the cluster CIDR; left alone");
       }
       held.set(node.metadata.name!, cidrs);
       return true;
     };
     const release = (name: string) => {
-      for (const text of held.get(name) ?? []) {
-        const c = parseCidr(text);
-        sets.find((s) => s.contains(c))?.release(c);
-      }
+      for (const c of parsedCidrs(held.get(name) ?? [])) sets.find((s) => s.contains(c))?.release(c);
       held.delete(name);
     };
     nodes.addEventHandler({

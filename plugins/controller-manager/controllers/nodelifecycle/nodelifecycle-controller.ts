@@ -1,5 +1,5 @@
 import { Resources, isConflict, isNotFound, objectKey, rfc3339, type Clock } from "../../../../core/client/index.js";
-import { parseDuration, type Controller, type ControllerManagerHandle, type Pod } from "../../../../core/controller-manager/index.js";
+import { parseDuration, type Controller, type ControllerManagerHandle, type KubePod } from "../../../../core/controller-manager/index.js";
 import type { NodeLifecycleControllerArgs as GeneratedArgs } from "../../../../schemas/generated/plugins/controller-manager/nodelifecycle.args.js";
 import { noExecuteKey, sameTaints, withControllerTaints } from "./desired-taints.js";
 import { observeHealth, readyCondition, type HealthRecord, type LeaseObject, type Node } from "./node-health.js";
@@ -38,7 +38,7 @@ export class NodeLifecycleController implements Controller {
     const { informers, clock } = this.handle;
     const nodes = informers.informerFor<Node>(Resources.nodes);
     const leases = informers.informerFor<LeaseObject>(Resources.leases, { namespace: LEASE_NAMESPACE });
-    const pods = informers.informerFor<Pod>(Resources.pods);
+    const pods = informers.informerFor<KubePod>(Resources.pods);
     pods.addIndexers({ [NODE_NAME_INDEX]: nodeNameIndex });
     const eviction = new TaintEviction(this.handle, nodes, pods, this.args.concurrentEvictionSyncs);
     const evicting = eviction.run(signal);
@@ -67,7 +67,7 @@ class NodeMonitor {
     private readonly clock: Clock,
   ) {}
 
-  async pass(all: Node[], leaseOf: (node: string) => LeaseObject | undefined, podsOn: (node: string) => Pod[]): Promise<void> {
+  async pass(all: Node[], leaseOf: (node: string) => LeaseObject | undefined, podsOn: (node: string) => KubePod[]): Promise<void> {
     const s = this.s;
     const now = this.clock.now();
     const observed: Node[] = [];
@@ -83,7 +83,8 @@ class NodeMonitor {
         this.handle.recorder.event(node, "Normal", "NodeNotReady", "NodeNotReady", `Node ${name} status is now: NodeNotReady`);
       }
       // Upstream marks them at the transition and whenever a pod on a not-ready node changes; each pass covers both.
-      if (readyCondition(current)?.status !== "True") await this.markPodsNotReady(podsOn(name), now);
+      const ready = readyCondition(current);
+      if (ready && ready.status !== "True") await this.markPodsNotReady(podsOn(name), now);
       observed.push(current);
     }
 
@@ -103,6 +104,7 @@ class NodeMonitor {
       for (const r of this.health.values()) r.probeMs = now;
     }
     this.allDisrupted = allDisrupted;
+    for (const z of this.zones.keys()) if (!states.has(z)) this.zones.delete(z);
     for (const [z, state] of states) {
       const size = counts.get(z)!.size;
       const rate = state === "PartialDisruption" ? (size > s.largeClusterSizeThreshold ? s.secondaryNodeEvictionRate : 0) : s.nodeEvictionRate;
@@ -126,14 +128,14 @@ class NodeMonitor {
   }
 
   /** Upstream's MarkPodsNotReady: the Ready condition of each pod on the node goes False. */
-  private async markPodsNotReady(pods: Pod[], now: number): Promise<void> {
+  private async markPodsNotReady(pods: KubePod[], now: number): Promise<void> {
     for (const pod of pods) {
       const conditions = pod.status?.conditions ?? [];
       const i = conditions.findIndex((c) => c.type === "Ready");
       if (i < 0 || conditions[i]!.status === "False") continue;
       const next = [...conditions];
       next[i] = { ...next[i]!, status: "False", lastTransitionTime: rfc3339(now) };
-      await this.write(() => this.handle.client.resource<Pod>(Resources.pods, pod.metadata.namespace).updateStatus({ ...pod, status: { ...pod.status, conditions: next } }), objectKey(pod));
+      await this.write(() => this.handle.client.resource<KubePod>(Resources.pods, pod.metadata.namespace).updateStatus({ ...pod, status: { ...pod.status, conditions: next } }), objectKey(pod));
     }
   }
 

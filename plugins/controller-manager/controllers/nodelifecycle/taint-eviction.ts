@@ -1,10 +1,10 @@
 import { Resources, isNotFound, objectKey, rfc3339, runWorkers, splitKey, type SharedInformer, type TimerHandle } from "../../../../core/client/index.js";
-import type { ControllerManagerHandle, Pod } from "../../../../core/controller-manager/index.js";
+import type { ControllerManagerHandle, KubePod } from "../../../../core/controller-manager/index.js";
 import type { Node } from "./node-health.js";
 import { tolerationWindowMs, type Taint } from "./taints.js";
 
 export const NODE_NAME_INDEX = "nodelifecycle.nodeName";
-export const nodeNameIndex = (pod: Pod): string[] => (pod.spec?.nodeName ? [pod.spec.nodeName] : []);
+export const nodeNameIndex = (pod: KubePod): string[] => (pod.spec?.nodeName ? [pod.spec.nodeName] : []);
 
 const noExecuteTaints = (node: Node | undefined): Taint[] => (node?.spec?.taints ?? []).filter((t) => t.effect === "NoExecute");
 
@@ -22,7 +22,7 @@ export class TaintEviction {
   constructor(
     private readonly handle: ControllerManagerHandle,
     private readonly nodes: SharedInformer<Node>,
-    private readonly pods: SharedInformer<Pod>,
+    private readonly pods: SharedInformer<KubePod>,
     private readonly workers: number,
   ) {}
 
@@ -80,9 +80,9 @@ export class TaintEviction {
     this.scheduled.delete(key);
   }
 
-  private async evict(pod: Pod): Promise<void> {
+  private async evict(pod: KubePod): Promise<void> {
     const { namespace, name } = splitKey(objectKey(pod));
-    const pods = this.handle.client.resource<Pod>(Resources.pods, namespace);
+    const pods = this.handle.client.resource<KubePod>(Resources.pods, namespace);
     this.handle.recorder.event(pod, "Normal", "TaintManagerEviction", "Deleting", `Marking for deletion Pod ${namespace}/${name}`);
     const condition = { type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: rfc3339(this.handle.clock.now()) };
     const conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget"), condition];

@@ -1,4 +1,4 @@
-import type { Pod } from "../../../../core/controller-manager/index.js";
+import type { KubePod } from "../../../../core/controller-manager/index.js";
 
 export interface Taint {
   key: string;
@@ -7,7 +7,7 @@ export interface Taint {
   timeAdded?: string;
 }
 
-export type Toleration = NonNullable<NonNullable<Pod["spec"]>["tolerations"]>[number];
+export type Toleration = NonNullable<NonNullable<KubePod["spec"]>["tolerations"]>[number];
 
 export const NOT_READY = "node.kubernetes.io/not-ready";
 export const UNREACHABLE = "node.kubernetes.io/unreachable";
