@@ -31,9 +31,25 @@ import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
 import podSecurity from "./apiserver/admission/pod-security/index.js";
 import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
 import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
+import namespaceLifecycle from "./apiserver/admission/namespace-lifecycle/index.js";
+import defaultTolerationSeconds from "./apiserver/admission/default-toleration-seconds/index.js";
+import priority from "./apiserver/admission/priority/index.js";
+import serviceAccountAdmission from "./apiserver/admission/service-account/index.js";
+import defaultStorageClass from "./apiserver/admission/default-storage-class/index.js";
 
 /** API server admission plugins and audit sinks. */
-const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
+const admissionAndAuditPlugins: readonly PluginManifest[] = [
+  auditLog,
+  auditWebhook,
+  defaultStorageClass,
+  defaultTolerationSeconds,
+  mutatingWebhook,
+  namespaceLifecycle,
+  podSecurity,
+  priority,
+  serviceAccountAdmission,
+  validatingWebhook,
+];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
