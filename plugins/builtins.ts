@@ -36,17 +36,23 @@ import defaultTolerationSeconds from "./apiserver/admission/default-toleration-s
 import priority from "./apiserver/admission/priority/index.js";
 import serviceAccountAdmission from "./apiserver/admission/service-account/index.js";
 import defaultStorageClass from "./apiserver/admission/default-storage-class/index.js";
+import limitRanger from "./apiserver/admission/limit-ranger/index.js";
+import resourceQuotaAdmission from "./apiserver/admission/resource-quota/index.js";
+import resourceQuotaController from "./controller-manager/controllers/resourcequota/index.js";
 
-/** API server admission plugins and audit sinks. */
+/** API server admission plugins and audit sinks, and the quota controller that admission relies on. */
 const admissionAndAuditPlugins: readonly PluginManifest[] = [
   auditLog,
   auditWebhook,
   defaultStorageClass,
   defaultTolerationSeconds,
+  limitRanger,
   mutatingWebhook,
   namespaceLifecycle,
   podSecurity,
   priority,
+  resourceQuotaAdmission,
+  resourceQuotaController,
   serviceAccountAdmission,
   validatingWebhook,
 ];

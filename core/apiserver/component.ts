@@ -4,7 +4,7 @@ import type { JsonSchema } from "../kernel/json-schema.js";
 import settingsSchema from "../../schemas/components/apiserver.settings.schema.json" with { type: "json" };
 import type { ApiServerHandle } from "./handle.js";
 import { ApiServer } from "./points.js";
-import { clusterReaderFor } from "./cluster-reader.js";
+import { clusterAccessFor } from "./cluster-access.js";
 import type { ApiServerSettings } from "./settings.js";
 
 export const apiServerComponent = defineComponent<ApiServerSettings, ApiServerHandle>({
@@ -13,7 +13,7 @@ export const apiServerComponent = defineComponent<ApiServerSettings, ApiServerHa
   group: "servers",
   points: Object.values(ApiServer),
   settings: settingsSchema as JsonSchema,
-  handle: (base, ctx) => ({ ...base, pluginDir: join(base.dataDir, "apiserver"), cluster: clusterReaderFor(ctx) }),
+  handle: (base, ctx) => ({ ...base, pluginDir: join(base.dataDir, "apiserver"), cluster: clusterAccessFor(ctx) }),
   create: async (ctx) => {
     const { ApiServerMain } = await import("./server.js");
     return new ApiServerMain(ctx);

@@ -1,5 +1,5 @@
 import { request } from "node:https";
-import type { ClusterReader } from "../cluster-reader.js";
+import type { ClusterAccess } from "../cluster-access.js";
 import type { Webhook } from "./rules.js";
 
 /** Where a webhook is reached: the address dialled, and the name its certificate must carry. */
@@ -16,7 +16,7 @@ interface Target {
  * dialled at one of the service's ready endpoint addresses (there is no cluster network to
  * route the ClusterIP), with the certificate checked against the service's DNS name as upstream does.
  */
-export async function resolveTarget(hook: Webhook, cluster: ClusterReader): Promise<Target> {
+export async function resolveTarget(hook: Webhook, cluster: ClusterAccess): Promise<Target> {
   const cc = hook.clientConfig;
   if (cc.url) return { url: new URL(cc.url), shown: cc.url };
   const svc = cc.service;
