@@ -37,6 +37,7 @@ import priority from "./apiserver/admission/priority/index.js";
 import serviceAccountAdmission from "./apiserver/admission/service-account/index.js";
 import defaultStorageClass from "./apiserver/admission/default-storage-class/index.js";
 import limitRanger from "./apiserver/admission/limit-ranger/index.js";
+import nodeRestriction from "./apiserver/admission/node-restriction/index.js";
 import resourceQuotaAdmission from "./apiserver/admission/resource-quota/index.js";
 import resourceQuotaController from "./controller-manager/controllers/resourcequota/index.js";
 
@@ -49,6 +50,7 @@ const admissionAndAuditPlugins: readonly PluginManifest[] = [
   limitRanger,
   mutatingWebhook,
   namespaceLifecycle,
+  nodeRestriction,
   podSecurity,
   priority,
   resourceQuotaAdmission,
