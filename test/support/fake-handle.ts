@@ -1,4 +1,4 @@
-import { LateClusterReader } from "../../core/apiserver/cluster-reader.js";
+import { LateClusterAccess } from "../../core/apiserver/cluster-access.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
 import { silentLogger } from "../../core/kernel/logging.js";
 import { createRootMetrics } from "../../core/kernel/metrics.js";
@@ -11,7 +11,7 @@ export function fakeApiServerHandle(dataDir: string): ApiServerHandle {
     metrics: createRootMetrics(),
     dataDir,
     pluginDir: join(dataDir, "apiserver"),
-    cluster: new LateClusterReader(),
+    cluster: new LateClusterAccess(),
     entries: () => {
       throw new Error("no points in a fake handle");
     },
