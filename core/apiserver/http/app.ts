@@ -9,7 +9,7 @@ import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
 import { hasImpersonation, impersonate } from "../filters/impersonate.js";
 import { RequestAudit, type AuditContext } from "../audit/recorder.js";
-import { runInRequestScope, type RequestScope } from "../request-scope.js";
+import { attachRequestScope, type RequestScope } from "../request-scope.js";
 import { notFound, StatusError } from "../../api/status.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
@@ -66,7 +66,8 @@ function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Prom
   const given = req.headers["audit-id"];
   const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
   res.setHeader("Audit-Id", scope.auditID);
-  return runInRequestScope(scope, () => serveInScope(req, res, ctx, scope));
+  attachRequestScope(scope, req, res);
+  return serveInScope(req, res, ctx, scope);
 }
 
 async function serveInScope(req: IncomingMessage, res: ServerResponse, ctx: AppContext, scope: RequestScope): Promise<void> {

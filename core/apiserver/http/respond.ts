@@ -1,9 +1,9 @@
-import { currentRequestScope } from "../request-scope.js";
+import { requestScopeOf } from "../request-scope.js";
 import type { ServerResponse } from "node:http";
 import { StatusError, internalError } from "../../api/status.js";
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, ownWarnings: string[] = []): void {
-  const scope = currentRequestScope();
+  const scope = requestScopeOf(res);
   const warnings = scope?.warnings.length ? [...scope.warnings, ...ownWarnings] : ownWarnings;
   if (scope) scope.responseObject = body;
   const text = JSON.stringify(body);

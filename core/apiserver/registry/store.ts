@@ -1,4 +1,4 @@
-import { currentRequestScope } from "../request-scope.js";
+import type { RequestScope } from "../request-scope.js";
 import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { Storage, KeyValue } from "../storage.js";
@@ -42,6 +42,8 @@ export interface WriteOptions {
   userAgent?: string;
   /** The object comes from server-side apply, which has already set its managedFields. */
   applied?: boolean;
+  /** The request's warnings and audit annotations, which admission adds to. */
+  scope?: RequestScope;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -482,10 +484,9 @@ export class ResourceStore {
       ...(obj ? { object: obj } : {}),
       ...(old ? { oldObject: old } : {}),
       dryRun: opts.dryRun,
-      warn: (message) => currentRequestScope()?.warnings.push(message),
+      warn: (message) => opts.scope?.warnings.push(message),
       annotate: (key, value) => {
-        const scope = currentRequestScope();
-        if (scope) scope.auditAnnotations[key] = value;
+        if (opts.scope) opts.scope.auditAnnotations[key] = value;
       },
     };
   }
