@@ -11,7 +11,7 @@ export interface ClusterAccess {
   get(group: string, version: string, resource: string, namespace: string | undefined, name: string): Promise<KubeObj | undefined>;
   list(group: string, version: string, resource: string, namespace?: string): Promise<KubeObj[]>;
   /**
-   * Read-modify-write of an object's status as the API server itself (retried on races);
+   * Read-modify-write of an object's status as the API server itself, without admission (retried on races);
    * `mutate` returns the object to write, or undefined to leave it. Answers the written object.
    */
   updateStatus(group: string, version: string, resource: string, namespace: string | undefined, name: string, mutate: (current: KubeObj) => KubeObj | undefined): Promise<KubeObj | undefined>;
@@ -43,7 +43,7 @@ export class LateClusterAccess implements ClusterAccess {
   async updateStatus(group: string, version: string, resource: string, namespace: string | undefined, name: string, mutate: (current: KubeObj) => KubeObj | undefined): Promise<KubeObj | undefined> {
     const store = await this.bound().for(group, version, resource);
     let skipped = false;
-    const { obj } = await store.guaranteedUpdate(namespace, name, { user: API_SERVER_USER, dryRun: false, subresource: "status" }, (current) => {
+    const { obj } = await store.guaranteedUpdate(namespace, name, { user: API_SERVER_USER, dryRun: false, subresource: "status", bypassAdmission: true }, (current) => {
       const next = mutate(current);
       skipped = next === undefined;
       return next ?? current;

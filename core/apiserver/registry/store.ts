@@ -44,6 +44,8 @@ export interface WriteOptions {
   applied?: boolean;
   /** The request's warnings and audit annotations, which admission adds to. */
   scope?: RequestScope;
+  /** The API server's own bookkeeping (quota charges), written without admission as upstream writes it. */
+  bypassAdmission?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -388,7 +390,7 @@ export class ResourceStore {
 
     const ctx: StrategyContext = { user: opts.user, namespace: meta.namespace, dryRun: opts.dryRun, subresource: opts.subresource };
     await this.strategy.prepareForUpdate?.(next, old, ctx);
-    await this.hooks.admit(this.admission("UPDATE", next, old, opts), "mutate");
+    if (!opts.bypassAdmission) await this.hooks.admit(this.admission("UPDATE", next, old, opts), "mutate");
     const causes: FieldCause[] = [...validateMeta(meta)];
     if (old.metadata.deletionTimestamp) {
       const added = (meta.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
@@ -396,7 +398,7 @@ export class ResourceStore {
     }
     causes.push(...((await this.strategy.validateUpdate?.(next, old, ctx)) ?? []));
     if (causes.length) throw invalid({ group: this.res.group, kind: this.res.kind }, meta.name, causes);
-    await this.hooks.admit(this.admission("UPDATE", next, old, opts), "validate");
+    if (!opts.bypassAdmission) await this.hooks.admit(this.admission("UPDATE", next, old, opts), "validate");
     return next;
   }
 
