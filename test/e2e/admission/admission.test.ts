@@ -8,7 +8,10 @@ import { partAvailable } from "../../support/parts.js";
 const EXAMPLE = join(import.meta.dirname, "../../../examples/webhooks/sidecar-injector");
 const opensslMissing = !partAvailable("openssl", hasOpenssl(), "the machine image (openssl, for the example webhook's certificates)");
 
-/** The control plane with the audit log on: configmaps at RequestResponse, secrets at Metadata, the rest of the admin's writes at Request. */
+/**
+ * The control plane with NodeRestriction added and the audit log on: configmaps at
+ * RequestResponse, secrets at Metadata, pod creates at Request, nothing else.
+ */
 const PROFILE = `apiVersion: kitbash.io/v1alpha1
 kind: Profile
 metadata: {name: admission-e2e}
@@ -33,6 +36,8 @@ components:
     plugins:
       audit:
         enabled: [{name: audit-log}]
+      admission:
+        enabled: [{name: NodeRestriction}]
     pluginConfig:
       - name: audit-log
         args: {path: audit.log, maxBatchWaitMs: 20}
@@ -135,6 +140,18 @@ describe.skipIf(kubectlMissing || opensslMissing)("admission and audit with the 
     // Every request has exactly one ResponseComplete event.
     const completes = events.filter((e) => e.stage === "ResponseComplete").map((e) => e.auditID);
     expect(new Set(completes).size).toBe(completes.length);
+  });
+
+  it("NodeRestriction lets a node's credentials change its own Node only", async () => {
+    for (const n of ["n1", "n2"]) await k.ok(["create", "-f", "-"], { input: JSON.stringify({ apiVersion: "v1", kind: "Node", metadata: { name: n } }) });
+    const asNode = ["--as=system:node:n1", "--as-group=system:nodes"];
+    await k.ok(["label", "node", "n1", "disk=ssd", ...asNode]);
+    expect(await k.fails(["label", "node", "n2", "disk=ssd", ...asNode])).toBe('Error from server (Forbidden): nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"\n');
+    expect(await k.fails(["label", "node", "n1", "node-restriction.kubernetes.io/pool=a", ...asNode])).toBe(
+      'Error from server (Forbidden): nodes "n1" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pool\n',
+    );
+    // The admin is no node: NodeRestriction leaves it alone.
+    await k.ok(["label", "node", "n2", "disk=hdd"]);
   });
 
   async function startInjector(certs: string): Promise<number> {
