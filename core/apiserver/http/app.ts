@@ -33,6 +33,7 @@ export interface AppContext extends HandlerContext {
   audit: AuditContext;
 }
 
+const AUDIT_ID = /^[\x21-\x7e]{1,128}$/;
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
 /** What the listener hands requests to: HTTP/2 streams and HTTP/1.1 requests alike, and HTTP/1.1 upgrades. */
@@ -64,7 +65,8 @@ function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
 
 function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
   const given = req.headers["audit-id"];
-  const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
+  // A client's own Audit-ID is kept (upstream does), if it can be echoed back as a header.
+  const scope: RequestScope = { auditID: typeof given === "string" && AUDIT_ID.test(given) ? given : randomUUID(), warnings: [], auditAnnotations: {} };
   res.setHeader("Audit-Id", scope.auditID);
   attachRequestScope(scope, req, res);
   return serveInScope(req, res, ctx, scope);
