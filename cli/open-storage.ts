@@ -1,4 +1,4 @@
-import { LateClusterReader } from "../core/apiserver/cluster-reader.js";
+import { LateClusterAccess } from "../core/apiserver/cluster-access.js";
 import { join } from "node:path";
 import type { Storage } from "../core/apiserver/storage.js";
 import { ServiceAccountIssuer } from "../core/apiserver/service-account-issuer.js";
@@ -34,7 +34,7 @@ export async function openProfileStorage(opts: ProfileOptions): Promise<OpenedSt
     dataDir: plan.dataDir,
     pluginDir: join(plan.dataDir, "apiserver"),
     // Storage alone, no server: nothing binds the reader and no storage plugin reads through it.
-    cluster: new LateClusterReader(),
+    cluster: new LateClusterAccess(),
     entries: () => [],
     // No server runs here: nothing to follow, and storage plugins ask for nothing of it.
     objects: new ClusterObjectsHost(async () => false, () => logger),

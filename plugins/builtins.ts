@@ -63,9 +63,33 @@ import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
 import podSecurity from "./apiserver/admission/pod-security/index.js";
 import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
 import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
+import namespaceLifecycle from "./apiserver/admission/namespace-lifecycle/index.js";
+import defaultTolerationSeconds from "./apiserver/admission/default-toleration-seconds/index.js";
+import priority from "./apiserver/admission/priority/index.js";
+import serviceAccountAdmission from "./apiserver/admission/service-account/index.js";
+import defaultStorageClass from "./apiserver/admission/default-storage-class/index.js";
+import limitRanger from "./apiserver/admission/limit-ranger/index.js";
+import nodeRestriction from "./apiserver/admission/node-restriction/index.js";
+import resourceQuotaAdmission from "./apiserver/admission/resource-quota/index.js";
+import resourceQuotaController from "./controller-manager/controllers/resourcequota/index.js";
 
-/** API server admission plugins and audit sinks. */
-const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
+/** API server admission plugins and audit sinks, and the quota controller that admission relies on. */
+const admissionAndAuditPlugins: readonly PluginManifest[] = [
+  auditLog,
+  auditWebhook,
+  defaultStorageClass,
+  defaultTolerationSeconds,
+  limitRanger,
+  mutatingWebhook,
+  namespaceLifecycle,
+  nodeRestriction,
+  podSecurity,
+  priority,
+  resourceQuotaAdmission,
+  resourceQuotaController,
+  serviceAccountAdmission,
+  validatingWebhook,
+];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [

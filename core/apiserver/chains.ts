@@ -94,6 +94,14 @@ export interface AdmissionPlugin {
   validate?(req: AdmissionRequest): Promise<void> | void;
 }
 
+/** authentication.k8s.io/v1 UserInfo, as audit events and reviews spell it. */
+export interface AuditUser {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
 /** An audit.k8s.io/v1 Event. */
 export interface AuditEvent {
   kind: "Event";
@@ -103,8 +111,8 @@ export interface AuditEvent {
   stage: "RequestReceived" | "ResponseStarted" | "ResponseComplete" | "Panic";
   requestURI: string;
   verb: string;
-  user: UserInfo;
-  impersonatedUser?: UserInfo;
+  user: AuditUser;
+  impersonatedUser?: AuditUser;
   sourceIPs: string[];
   userAgent?: string;
   objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string; apiVersion?: string; subresource?: string };

@@ -1,6 +1,6 @@
 import type { BaseHandle } from "../kernel/component.js";
 import type { ClusterObjects } from "./cluster-objects.js";
-import type { ClusterReader } from "./cluster-reader.js";
+import type { ClusterAccess } from "./cluster-access.js";
 import type { ServiceAccountTokenFacts } from "./service-account-issuer.js";
 
 /**
@@ -13,7 +13,7 @@ export interface ApiServerHandle extends BaseHandle {
   /** The cluster's objects from the server's own watch cache, start-time writes and write guards. */
   readonly objects: ClusterObjects;
   /** The cluster's objects, readable once the server has started (admission reads them per request). */
-  readonly cluster: ClusterReader;
+  readonly cluster: ClusterAccess;
   /** The service-account token issuer's name, the API's audiences and the verification keys. */
   readonly serviceAccountTokens: ServiceAccountTokenFacts;
 }

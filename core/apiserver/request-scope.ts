@@ -1,9 +1,9 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-
 /**
  * What one request gathers on its way through the chains and the handler: warnings
  * for `Warning` headers, audit annotations, and the bodies an audit event may carry.
- * Admission and handlers add to it without every layer passing it along.
+ * It is attached to the request and response objects (and passed to the store in its
+ * write options), not kept in async context: AsyncLocalStorage on Node 20 slows every
+ * promise of the server.
  */
 export interface RequestScope {
   readonly auditID: string;
@@ -13,12 +13,13 @@ export interface RequestScope {
   responseObject?: unknown;
 }
 
-const scopes = new AsyncLocalStorage<RequestScope>();
+const scopes = new WeakMap<object, RequestScope>();
 
-export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
-  return scopes.run(scope, fn);
+/** Ties a scope to a request and its response, for the layers that hold one of them. */
+export function attachRequestScope(scope: RequestScope, ...holders: object[]): void {
+  for (const h of holders) scopes.set(h, scope);
 }
 
-export function currentRequestScope(): RequestScope | undefined {
-  return scopes.getStore();
+export function requestScopeOf(holder: object): RequestScope | undefined {
+  return scopes.get(holder);
 }

@@ -15,7 +15,7 @@ import { reviewHandlers } from "./kinds/reviews.js";
 import { servedFromCrd } from "./kinds/crds.js";
 import { checkPolicy, type AuditPolicy } from "./audit/policy.js";
 import { runAdmission } from "./filters/admission.js";
-import { clusterReaderFor } from "./cluster-reader.js";
+import { clusterAccessFor } from "./cluster-access.js";
 import { createApp } from "./http/app.js";
 import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
@@ -99,7 +99,7 @@ export class ApiServerMain implements Component {
       { capacity: s.watchCacheCapacity, bookmarkIntervalMs: s.bookmarkIntervalSeconds * 1000, logger },
     );
     this.stores = stores;
-    clusterReaderFor(this.ctx).bind(stores);
+    clusterAccessFor(this.ctx).bind(stores);
     await this.serveCrds(stores);
 
     const pkiDir = join(this.ctx.dataDir, "pki");

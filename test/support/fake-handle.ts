@@ -1,6 +1,6 @@
 import { ServiceAccountIssuer } from "../../core/apiserver/service-account-issuer.js";
 import { ClusterObjectsHost, type ClusterObjects } from "../../core/apiserver/cluster-objects.js";
-import { LateClusterReader } from "../../core/apiserver/cluster-reader.js";
+import { LateClusterAccess } from "../../core/apiserver/cluster-access.js";
 import type { ApiServerHandle } from "../../core/apiserver/handle.js";
 import { silentLogger } from "../../core/kernel/logging.js";
 import { createRootMetrics } from "../../core/kernel/metrics.js";
@@ -13,7 +13,7 @@ export function fakeApiServerHandle(dataDir: string, objects?: ClusterObjects): 
     metrics: createRootMetrics(),
     dataDir,
     pluginDir: join(dataDir, "apiserver"),
-    cluster: new LateClusterReader(),
+    cluster: new LateClusterAccess(),
     entries: () => {
       throw new Error("no points in a fake handle");
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { PluginEntry } from "../../kernel/extension-point.js";
 import type { Logger } from "../../kernel/logging.js";
-import type { AuditEvent, AuditSink, UserInfo } from "../chains.js";
+import type { AuditEvent, AuditSink, AuditUser, UserInfo } from "../chains.js";
 import type { RequestInfo } from "../http/request-info.js";
 import type { RequestScope } from "../request-scope.js";
 import { evaluatePolicy, type AuditDecision, type AuditPolicy, type AuditStage } from "./policy.js";
@@ -56,8 +56,8 @@ export class RequestAudit {
       stage,
       requestURI: this.req.url ?? "/",
       verb: info.verb,
-      user: this.user,
-      ...(this.impersonated ? { impersonatedUser: this.impersonated } : {}),
+      user: auditUser(this.user),
+      ...(this.impersonated ? { impersonatedUser: auditUser(this.impersonated) } : {}),
       sourceIPs: sourceIPs(this.req),
       ...(this.req.headers["user-agent"] ? { userAgent: this.req.headers["user-agent"] } : {}),
       ...(info.resourceRequest
@@ -65,7 +65,7 @@ export class RequestAudit {
             objectRef: {
               resource: info.resource,
               ...(info.namespace ? { namespace: info.namespace } : {}),
-              ...(info.name ? { name: info.name } : {}),
+              ...(info.name ?? createdName(this.scope) ? { name: info.name ?? createdName(this.scope) } : {}),
               apiGroup: info.group,
               apiVersion: info.version,
               ...(info.subresource ? { subresource: info.subresource } : {}),
@@ -103,6 +103,16 @@ export class RequestAudit {
     const { managedFields: _m, ...meta } = o.metadata;
     return { ...o, metadata: meta };
   }
+}
+
+/** A create names its object only in the body: the event takes the name from it, as upstream's does. */
+function createdName(scope: RequestScope): string | undefined {
+  const name = (scope.requestObject as { metadata?: { name?: unknown } } | undefined)?.metadata?.name ?? (scope.responseObject as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  return typeof name === "string" && name ? name : undefined;
+}
+
+function auditUser(u: UserInfo): AuditUser {
+  return { username: u.name, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) };
 }
 
 function sourceIPs(req: IncomingMessage): string[] {

@@ -12,7 +12,7 @@ import { badRequest, internalError, notFound, serviceUnavailable, StatusError } 
 import { isKubeletSubresource, kubeletTarget } from "../kubelet/kubelet-connection.js";
 import { proxyUpgrade, refuse } from "../kubelet/kubelet-proxy.js";
 import { RequestAudit, type AuditContext } from "../audit/recorder.js";
-import { runInRequestScope, type RequestScope } from "../request-scope.js";
+import { attachRequestScope, type RequestScope } from "../request-scope.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
@@ -38,6 +38,7 @@ export interface AppContext extends HandlerContext {
   serviceAccountIssuer: ServiceAccountIssuer;
 }
 
+const AUDIT_ID = /^[\x21-\x7e]{1,128}$/;
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
 /** What the listener hands requests to: HTTP/2 streams and HTTP/1.1 requests alike, and HTTP/1.1 upgrades. */
@@ -91,9 +92,11 @@ async function identify(req: IncomingMessage, path: string, ctx: AppContext): Pr
 
 function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
   const given = req.headers["audit-id"];
-  const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
+  // A client's own Audit-ID is kept (upstream does), if it can be echoed back as a header.
+  const scope: RequestScope = { auditID: typeof given === "string" && AUDIT_ID.test(given) ? given : randomUUID(), warnings: [], auditAnnotations: {} };
   res.setHeader("Audit-Id", scope.auditID);
-  return runInRequestScope(scope, () => serveInScope(req, res, ctx, scope));
+  attachRequestScope(scope, req, res);
+  return serveInScope(req, res, ctx, scope);
 }
 
 async function serveInScope(req: IncomingMessage, res: ServerResponse, ctx: AppContext, scope: RequestScope): Promise<void> {

@@ -1,4 +1,4 @@
-import { currentRequestScope } from "../request-scope.js";
+import { requestScopeOf } from "../request-scope.js";
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from "../../api/status.js";
@@ -39,14 +39,15 @@ export function mediaType(req: IncomingMessage): string {
  * Decodes a request body by its Content-Type: JSON, YAML, or Kubernetes protobuf
  * (which kubectl's typed commands send with no JSON fallback).
  */
-export async function decodeBody(buf: Buffer, type: string): Promise<unknown> {
-  const value = await decodeAny(buf, type);
-  const scope = currentRequestScope();
+export async function decodeRequestBody(req: IncomingMessage, limit: number, type: string): Promise<unknown> {
+  const value = await decodeBody(await readBody(req, limit), type);
+  const scope = requestScopeOf(req);
   if (scope) scope.requestObject = value;
   return value;
 }
 
-async function decodeAny(buf: Buffer, type: string): Promise<unknown> {
+/** The body as sent (audit events at Request level and above carry it). */
+export async function decodeBody(buf: Buffer, type: string): Promise<unknown> {
   if (!buf.length) throw badRequest("the request body is empty");
   switch (type) {
     case "application/json":

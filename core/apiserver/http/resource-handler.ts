@@ -6,10 +6,11 @@ import type { ResourceStore, DeleteOptions } from "../registry/store.js";
 import type { KubeObj } from "../registry/strategy.js";
 import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/served-resource.js";
 import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
-import { decodeBody, mediaType, readBody } from "./body.js";
+import { decodeBody, decodeRequestBody, mediaType, readBody } from "./body.js";
+import { requestScopeOf } from "../request-scope.js";
 import { serveResourceProxy } from "../kubelet/resource-proxy.js";
 import type { KubeletCredentials } from "../kubelet/kubelet-connection.js";
-import { sendJson, sendJsonText, sendList, sharedJson } from "./respond.js";
+import { sendJson, sendJsonText, sendList, sendShared, sharedJson } from "./respond.js";
 import { partialObjectMetadata, partialObjectMetadataList, wantsPartialMetadata } from "./partial-metadata.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
@@ -60,11 +61,13 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   }
   const store = await ctx.stores.get(served);
   const dryRun = query.getAll("dryRun").includes("All");
+  const scope = requestScopeOf(req);
   const opts = {
     user,
     dryRun,
     ...(query.get("fieldManager") ? { fieldManager: query.get("fieldManager")! } : {}),
     ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
+    ...(scope ? { scope } : {}),
   };
 
   if (info.subresource === "proxy" && served.group === "" && ["nodes", "pods", "services"].includes(served.plural)) {
@@ -131,7 +134,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     case "patch": {
       const type = mediaType(req);
       checkPatchOptions(type, query);
-      const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const patch = await decodeRequestBody(req, ctx.maxBodyBytes, type);
       if (type === APPLY_PATCH) {
         checkBody(served, patch as KubeObj, query, warnings);
         const { obj, created } = await serverSideApply(store, served, namespace, info.name!, patch, opts, query.get("force") === "true");
@@ -216,7 +219,7 @@ async function handleSubresource(
     if (info.verb === "patch") {
       const type = mediaType(req);
       checkPatchOptions(type, query);
-      const patch = await decodeBody(await readBody(req, ctx.maxBodyBytes), type);
+      const patch = await decodeRequestBody(req, ctx.maxBodyBytes, type);
       if (type === APPLY_PATCH) {
         checkBody(served, patch as KubeObj, query, warnings);
         const { obj } = await serverSideApply(store, served, namespace, name, patch, { ...opts, subresource: "status" }, query.get("force") === "true");
@@ -240,7 +243,7 @@ async function handleSubresource(
     }
     if (info.verb === "update" || info.verb === "patch") {
       const type = mediaType(req);
-      const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), type) as KubeObj;
+      const body = await decodeRequestBody(req, ctx.maxBodyBytes, type) as KubeObj;
       const { obj } = await store.guaranteedUpdate(namespace, name, { ...opts, subresource: "scale" }, (current) => {
         const scale = info.verb === "update" ? body : applyPatch(type, scaleOf(served, current), body, undefined);
         if (scale.metadata?.resourceVersion && scale.metadata.resourceVersion !== current.metadata.resourceVersion) {
@@ -254,11 +257,11 @@ async function handleSubresource(
   }
   const handler = ctx.subresources.get(`${served.group}/${served.plural}/${sub}`);
   if (!handler) throw methodNotSupported(gr, info.verb);
-  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx), decoded: async () => decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req)) });
+  await handler({ req, res, info, served, store, namespace, name, opts, query, body: () => objectBody(req, ctx), decoded: async () => decodeRequestBody(req, ctx.maxBodyBytes, mediaType(req)) });
 }
 
 async function objectBody(req: IncomingMessage, ctx: HandlerContext): Promise<KubeObj> {
-  const body = await decodeBody(await readBody(req, ctx.maxBodyBytes), mediaType(req));
+  const body = await decodeRequestBody(req, ctx.maxBodyBytes, mediaType(req));
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("the request body must be a JSON or YAML object");
   return body as KubeObj;
 }

@@ -1,9 +1,9 @@
-import { currentRequestScope } from "../request-scope.js";
+import { requestScopeOf } from "../request-scope.js";
 import type { ServerResponse } from "node:http";
 import { StatusError, internalError } from "../../api/status.js";
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, ownWarnings: string[] = []): void {
-  const scope = currentRequestScope();
+  const scope = requestScopeOf(res);
   if (scope) scope.responseObject = body;
   sendJsonText(res, code, JSON.stringify(body), ownWarnings);
 }
@@ -26,14 +26,14 @@ export function sharedJson(obj: object): string {
 
 /** A shared object (see sharedJson) as the 200 answer, its text reused. */
 export function sendShared(res: ServerResponse, obj: object): void {
-  const scope = currentRequestScope();
+  const scope = requestScopeOf(res);
   if (scope) scope.responseObject = obj;
   sendJsonText(res, 200, sharedJson(obj));
 }
 
 /** A list whose items are texts reused from sharedJson; the envelope alone is serialized anew. */
 export function sendList(res: ServerResponse, envelope: { kind: string; apiVersion: string; metadata: object }, items: readonly object[]): void {
-  const scope = currentRequestScope();
+  const scope = requestScopeOf(res);
   if (scope) scope.responseObject = { ...envelope, items };
   const head = `{"kind":${JSON.stringify(envelope.kind)},"apiVersion":${JSON.stringify(envelope.apiVersion)},"metadata":${JSON.stringify(envelope.metadata)},"items":[`;
   sendJsonText(res, 200, head + items.map(sharedJson).join(",") + "]}");
@@ -41,7 +41,7 @@ export function sendList(res: ServerResponse, envelope: { kind: string; apiVersi
 
 /** Sends JSON that is already text, with the request's warnings and these. */
 export function sendJsonText(res: ServerResponse, code: number, text: string, ownWarnings: string[] = []): void {
-  const scope = currentRequestScope();
+  const scope = requestScopeOf(res);
   const warnings = scope?.warnings.length ? [...scope.warnings, ...ownWarnings] : ownWarnings;
   const headers: Record<string, string | string[]> = {
     "Content-Type": "application/json",

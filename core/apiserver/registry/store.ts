@@ -1,4 +1,4 @@
-import { currentRequestScope } from "../request-scope.js";
+import type { RequestScope } from "../request-scope.js";
 import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { Storage, KeyValue } from "../storage.js";
@@ -42,6 +42,10 @@ export interface WriteOptions {
   userAgent?: string;
   /** The object comes from server-side apply, which has already set its managedFields. */
   applied?: boolean;
+  /** The request's warnings and audit annotations, which admission adds to. */
+  scope?: RequestScope;
+  /** The API server's own bookkeeping (quota charges), written without admission as upstream writes it. */
+  bypassAdmission?: boolean;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -397,7 +401,7 @@ export class ResourceStore {
 
     const ctx: StrategyContext = { user: opts.user, namespace: meta.namespace, dryRun: opts.dryRun, subresource: opts.subresource };
     await this.strategy.prepareForUpdate?.(next, old, ctx);
-    await this.hooks.admit(this.admission("UPDATE", next, old, opts), "mutate");
+    if (!opts.bypassAdmission) await this.hooks.admit(this.admission("UPDATE", next, old, opts), "mutate");
     const causes: FieldCause[] = [...validateMeta(meta)];
     if (old.metadata.deletionTimestamp) {
       const added = (meta.finalizers ?? []).filter((f: string) => !(old.metadata.finalizers ?? []).includes(f));
@@ -405,7 +409,7 @@ export class ResourceStore {
     }
     causes.push(...((await this.strategy.validateUpdate?.(next, old, ctx)) ?? []));
     if (causes.length) throw invalid({ group: this.res.group, kind: this.res.kind }, meta.name, causes);
-    await this.hooks.admit(this.admission("UPDATE", next, old, opts), "validate");
+    if (!opts.bypassAdmission) await this.hooks.admit(this.admission("UPDATE", next, old, opts), "validate");
     return next;
   }
 
@@ -493,10 +497,9 @@ export class ResourceStore {
       ...(obj ? { object: obj } : {}),
       ...(old ? { oldObject: old } : {}),
       dryRun: opts.dryRun,
-      warn: (message) => currentRequestScope()?.warnings.push(message),
+      warn: (message) => opts.scope?.warnings.push(message),
       annotate: (key, value) => {
-        const scope = currentRequestScope();
-        if (scope) scope.auditAnnotations[key] = value;
+        if (opts.scope) opts.scope.auditAnnotations[key] = value;
       },
     };
   }

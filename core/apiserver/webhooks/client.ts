@@ -1,10 +1,12 @@
 import { request } from "node:https";
-import type { ClusterReader } from "../cluster-reader.js";
+import type { ClusterAccess } from "../cluster-access.js";
 import type { Webhook } from "./rules.js";
 
 /** Where a webhook is reached: the address dialled, and the name its certificate must carry. */
 interface Target {
   url: URL;
+  /** The URL as upstream spells it in errors (a service reference keeps its port, even 443). */
+  shown: string;
   /** The IP and port connected to when a service reference resolved through its endpoints. */
   connect?: { host: string; port: number };
 }
@@ -14,13 +16,14 @@ interface Target {
  * dialled at one of the service's ready endpoint addresses (there is no cluster network to
  * route the ClusterIP), with the certificate checked against the service's DNS name as upstream does.
  */
-export async function resolveTarget(hook: Webhook, cluster: ClusterReader): Promise<Target> {
+export async function resolveTarget(hook: Webhook, cluster: ClusterAccess): Promise<Target> {
   const cc = hook.clientConfig;
-  if (cc.url) return { url: new URL(cc.url) };
+  if (cc.url) return { url: new URL(cc.url), shown: cc.url };
   const svc = cc.service;
   if (!svc) throw new Error("webhook clientConfig has neither url nor service");
   const port = svc.port ?? 443;
-  const url = new URL(`https://${svc.name}.${svc.namespace}.svc:${port}${svc.path ?? ""}`);
+  const shown = `https://${svc.name}.${svc.namespace}.svc:${port}${svc.path ?? ""}`;
+  const url = new URL(shown);
   const service = await cluster.get("", "v1", "services", svc.namespace, svc.name);
   if (!service) throw new Error(`service "${svc.name}" not found`);
   const servicePort = (service.spec?.ports ?? []).find((p: { port: number }) => p.port === port);
@@ -30,16 +33,14 @@ export async function resolveTarget(hook: Webhook, cluster: ClusterReader): Prom
     const address = subset.addresses?.[0]?.ip as string | undefined;
     const ports: { name?: string; port: number }[] = subset.ports ?? [];
     const epPort = ports.length === 1 ? ports[0] : ports.find((p) => (p.name ?? "") === (servicePort.name ?? ""));
-    if (address && epPort) return { url, connect: { host: address, port: epPort.port } };
+    if (address && epPort) return { url, shown, connect: { host: address, port: epPort.port } };
   }
   throw new Error(`service "${svc.namespace}/${svc.name}" has no ready endpoints`);
 }
 
 /** The URL as upstream's client shows it in errors: with the `timeout` query it sends. */
 export function displayUrl(target: Target, timeoutSeconds: number): string {
-  const u = new URL(target.url);
-  u.searchParams.set("timeout", `${timeoutSeconds}s`);
-  return u.toString();
+  return `${target.shown}${target.shown.includes("?") ? "&" : "?"}timeout=${timeoutSeconds}s`;
 }
 
 /** POSTs an AdmissionReview and returns the parsed answer; any transport or HTTP failure throws. */
@@ -77,7 +78,7 @@ export function postReview(target: Target, caBundle: string | undefined, body: u
     const deadline = setTimeout(() => req.destroy(new Error("context deadline exceeded")), timeoutSeconds * 1000);
     req.on("close", () => clearTimeout(deadline));
     req.on("timeout", () => req.destroy(new Error("context deadline exceeded")));
-    req.on("error", (err) => reject(new Error(`Post ${JSON.stringify(url.toString())}: ${describeError(err)}`)));
+    req.on("error", (err) => reject(new Error(`Post ${JSON.stringify(displayUrl(target, timeoutSeconds))}: ${describeError(err)}`)));
     req.end(text);
   });
 }

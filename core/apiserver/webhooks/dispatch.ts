@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import { applyJsonPatch } from "../../api/json-patch.js";
 import { StatusError, badRequest, internalError, type StatusObject } from "../../api/status.js";
 import type { AdmissionRequest } from "../chains.js";
-import type { ClusterReader } from "../cluster-reader.js";
+import type { ClusterAccess } from "../cluster-access.js";
 import type { Logger } from "../../kernel/logging.js";
 import { postReview, resolveTarget } from "./client.js";
 import { ruleMatches, selectorsMatch, type Webhook } from "./rules.js";
@@ -37,7 +37,7 @@ interface Placed {
 export class WebhookDispatcher {
   constructor(
     private readonly kind: WebhookKind,
-    private readonly cluster: ClusterReader,
+    private readonly cluster: ClusterAccess,
     private readonly logger: Logger,
   ) {}
 
@@ -63,6 +63,8 @@ export class WebhookDispatcher {
 
   private async matching(req: AdmissionRequest): Promise<Placed[]> {
     const configs = await this.cluster.list("admissionregistration.k8s.io", "v1", CONFIG_RESOURCE[this.kind]);
+    // The usual case, no webhooks at all, costs one cache list and no namespace read.
+    if (!configs.length) return [];
     configs.sort((a, b) => String(a.metadata.name).localeCompare(String(b.metadata.name)));
     const namespaced = this.cluster.namespaced(req.group, req.version, req.resource) ?? req.namespace !== undefined;
     let nsLabels: Record<string, string> | undefined;

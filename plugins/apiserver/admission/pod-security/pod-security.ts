@@ -87,7 +87,7 @@ export class PodSecurity implements AdmissionPlugin {
     for (const mode of MODES) {
       const given = labels[`${LABEL}${mode}`];
       // An unknown level fails closed, as upstream evaluates it as restricted.
-      const level = given === undefined ? (d[mode] as Level) : LEVELS.has(given as Level) ? (given as Level) : "restricted";
+      const level = given === undefined ? ((d[mode] as Level | undefined) ?? "privileged") : LEVELS.has(given as Level) ? (given as Level) : "restricted";
       out[mode] = { level, version: labels[`${LABEL}${mode}-version`] ?? d[`${mode}-version`] ?? "latest" };
     }
     return out;
