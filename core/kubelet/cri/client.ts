@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RuntimeService } from "./runtime-service.js";
-import type { ContainerConfig, ContainerState, Labels, PodSandboxConfig, PodSandboxState } from "./types.js";
+import type { Container, ContainerConfig, ContainerState, ContainerStatus, Image, Labels, PodSandbox, PodSandboxConfig, PodSandboxState, PodSandboxStatus } from "./types.js";
 
 /** Our .proto; tsc does not copy it to dist/, so from there the source folder holds it. */
 function protoPath(): string {
@@ -94,12 +94,12 @@ export class CriClient implements RuntimeService {
     await this.rt("RemovePodSandbox", { pod_sandbox_id: id });
   }
   async podSandboxStatus(id: string) {
-    const res = await this.orUndefined(this.rt<{ status: never }>("PodSandboxStatus", { pod_sandbox_id: id }));
+    const res = await this.orUndefined(this.rt<{ status: PodSandboxStatus | null }>("PodSandboxStatus", { pod_sandbox_id: id }));
     return res?.status ?? undefined;
   }
   async listPodSandbox(filter: { state?: PodSandboxState; labels?: Labels } = {}) {
     const f = { ...(filter.state ? { state: { state: filter.state } } : {}), label_selector: filter.labels ?? {} };
-    return (await this.rt<{ items: never[] }>("ListPodSandbox", { filter: f })).items;
+    return (await this.rt<{ items: PodSandbox[] }>("ListPodSandbox", { filter: f })).items;
   }
   async createContainer(sandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig) {
     const res = await this.rt<{ container_id: string }>("CreateContainer", { pod_sandbox_id: sandboxId, config, sandbox_config: sandboxConfig });
@@ -120,10 +120,10 @@ export class CriClient implements RuntimeService {
       ...(filter.state ? { state: { state: filter.state } } : {}),
       label_selector: filter.labels ?? {},
     };
-    return (await this.rt<{ containers: never[] }>("ListContainers", { filter: f })).containers;
+    return (await this.rt<{ containers: Container[] }>("ListContainers", { filter: f })).containers;
   }
   async containerStatus(id: string) {
-    const res = await this.orUndefined(this.rt<{ status: never }>("ContainerStatus", { container_id: id }));
+    const res = await this.orUndefined(this.rt<{ status: ContainerStatus | null }>("ContainerStatus", { container_id: id }));
     return res?.status ?? undefined;
   }
   execSync(id: string, cmd: string[], timeoutSeconds: number) {
@@ -133,14 +133,14 @@ export class CriClient implements RuntimeService {
     return (await this.rt<{ url: string }>("Exec", { container_id: id, cmd, ...opts })).url;
   }
   async imageStatus(image: string) {
-    const res = await this.call<{ image: never }>(this.images, "ImageStatus", { image: { image } });
+    const res = await this.call<{ image: Image | null }>(this.images, "ImageStatus", { image: { image } });
     return res.image ?? undefined;
   }
   async pullImage(image: string) {
     return (await this.call<{ image_ref: string }>(this.images, "PullImage", { image: { image } })).image_ref;
   }
   async listImages() {
-    return (await this.call<{ images: never[] }>(this.images, "ListImages", {})).images;
+    return (await this.call<{ images: Image[] }>(this.images, "ListImages", {})).images;
   }
   close() {
     this.runtime.close();
