@@ -1,0 +1,43 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { KubeClient } from "../../../core/client/index.js";
+import { silentLogger } from "../../../core/kernel/logging.js";
+import { CriClient } from "../../../core/kubelet/cri/client.js";
+import { KubeletMain, type KubeletOptions } from "../../../core/kubelet/kubelet.js";
+import type { ProbePlugin, VolumePlugin } from "../../../core/kubelet/plugin-api.js";
+
+/** A kubelet in the test's process, against a cluster's API server and a private containerd. */
+export async function startKubelet(
+  kubeconfig: string,
+  socket: string,
+  dir: string,
+  opts: Partial<KubeletOptions> & { volumes?: VolumePlugin[]; probes?: ProbePlugin[] } = {},
+): Promise<{ kubelet: KubeletMain; client: KubeClient; stop(): Promise<void> }> {
+  const client = await KubeClient.fromKubeconfig(kubeconfig);
+  const runtime = new CriClient(socket);
+  const rootDir = join(dir, "kubelet");
+  const podLogsDir = join(dir, "pod-logs");
+  mkdirSync(rootDir, { recursive: true });
+  mkdirSync(podLogsDir, { recursive: true });
+  const kubelet = new KubeletMain({
+    nodeName: "node-1",
+    client,
+    runtime,
+    volumes: [],
+    probes: [],
+    rootDir,
+    podLogsDir,
+    logger: silentLogger(),
+    ...opts,
+  });
+  await kubelet.start();
+  return {
+    kubelet,
+    client,
+    async stop() {
+      await kubelet.stop();
+      runtime.close();
+      client.close();
+    },
+  };
+}
