@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type Cluster } from "../../support/cluster.js";
@@ -77,5 +77,61 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     const res = await fetch(`http://${p.status.podIP}:80/`).catch((e: Error) => e);
     // httpd answers (404 for a missing index) from inside the pod's network namespace.
     expect(res instanceof Error ? res.message : res.status).toBe(404);
+  }, 60_000);
+
+  it("backs off a container that exits 1: CrashLoopBackOff with the last exit in lastState", async () => {
+    await cluster.api("POST", "/api/v1/namespaces/default/pods", pod("crash", { name: "c", command: ["sh", "-c", "echo crashing; exit 1"] }));
+    const p = await waitFor("crash", (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff");
+    const cs = p.status.containerStatuses[0];
+    expect(cs.restartCount).toBeGreaterThanOrEqual(1);
+    expect(cs.lastState.terminated).toMatchObject({ exitCode: 1, reason: "Error" });
+    expect(cs.state.waiting.message).toMatch(/^back-off 10s restarting failed container=c pod=crash_default/);
+    expect(p.status.phase).toBe("Running");
+    expect(cs.ready).toBe(false);
+  }, 60_000);
+
+  it("a container of restartPolicy Never that exits 0 leaves the pod Succeeded", async () => {
+    await cluster.api("POST", "/api/v1/namespaces/default/pods", pod("once", { name: "c", command: ["sh", "-c", "echo $GREETING"], env: [{ name: "GREETING", value: "hi $(WHO)" }, { name: "WHO", value: "x" }] }, { restartPolicy: "Never" }));
+    const p = await waitFor("once", (p) => p.status?.phase === "Succeeded");
+    expect(p.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+  }, 60_000);
+
+  it("kubectl delete pod runs preStop, then stops within the grace period and removes the pod", async () => {
+    await cluster.api(
+      "POST",
+      "/api/v1/namespaces/default/pods",
+      pod(
+        "graceful",
+        {
+          name: "c",
+          // PID 1 without a TERM handler ignores SIGTERM, so only the SIGKILL after the grace period ends it.
+          command: ["sleep", "3600"],
+          lifecycle: { preStop: { exec: { command: ["sh", "-c", "echo prestop-ran > /proc/1/fd/1"] } } },
+        },
+        { terminationGracePeriodSeconds: 3 },
+      ),
+    );
+    const p = await waitFor("graceful", (p) => p.status?.phase === "Running");
+    const started = Date.now();
+    const del = await cluster.kubectl(["delete", "pod", "graceful", "--wait=true"]);
+    const took = Date.now() - started;
+    expect(del.code).toBe(0);
+    expect((await cluster.api("GET", "/api/v1/namespaces/default/pods/graceful")).status).toBe(404);
+    expect(took).toBeGreaterThanOrEqual(2_500);
+    expect(took).toBeLessThan(10_000);
+    const logDir = join(dir, "pod-logs", `default_graceful_${p.metadata.uid}`, "c");
+    expect(readFileSync(join(logDir, readdirSync(logDir)[0]!), "utf8")).toMatch(/stdout F prestop-ran/);
+  }, 60_000);
+
+  it("a restarted kubelet adopts the running containers without restarting them", async () => {
+    const before = await getPod("web");
+    await kubelet.stop();
+    kubelet = await startKubelet(cluster.kubeconfig, ctd.socket, dir);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await getPod("web");
+    expect(after.status.phase).toBe("Running");
+    expect(after.status.containerStatuses[0].containerID).toBe(before.status.containerStatuses[0].containerID);
+    expect(after.status.containerStatuses[0].restartCount).toBe(0);
+    expect(after.status.podIP).toBe(before.status.podIP);
   }, 60_000);
 });
