@@ -26,6 +26,15 @@ import schedulingGates from "./scheduler/preEnqueue/scheduling-gates/index.js";
 import prioritySort from "./scheduler/queueSort/priority-sort/index.js";
 import imageLocality from "./scheduler/score/image-locality/index.js";
 import balancedAllocation from "./scheduler/score/node-resources-balanced-allocation/index.js";
+import containerdRuntime from "./kubelet/runtime/containerd/index.js";
+import execProbe from "./kubelet/probes/exec/index.js";
+import httpGetProbe from "./kubelet/probes/http-get/index.js";
+import tcpSocketProbe from "./kubelet/probes/tcp-socket/index.js";
+import configMapVolume from "./kubelet/volumes/config-map/index.js";
+import emptyDirVolume from "./kubelet/volumes/empty-dir/index.js";
+import hostPathVolume from "./kubelet/volumes/host-path/index.js";
+import projectedVolume from "./kubelet/volumes/projected/index.js";
+import secretVolume from "./kubelet/volumes/secret/index.js";
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
@@ -47,5 +56,8 @@ const schedulerPlugins: readonly PluginManifest[] = [
   volumeRestrictions,
 ];
 
+/** Kubelet plugins: the CRI runtime, probe handlers and volume sources. */
+const kubeletPlugins: readonly PluginManifest[] = [configMapVolume, containerdRuntime, emptyDirVolume, execProbe, hostPathVolume, httpGetProbe, projectedVolume, secretVolume, tcpSocketProbe];
+
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, ...kubeletPlugins].sort((a, b) => a.name.localeCompare(b.name));
