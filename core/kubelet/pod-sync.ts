@@ -215,6 +215,8 @@ export class PodSync {
     const sandboxId = sandbox.id;
 
     if (!terminalBefore) {
+      // Volumes that follow API objects (configMap, secret, projected) refresh on every sync.
+      await this.d.volumes.setUp(pod).catch((err: Error) => this.d.logger.warn({ pod: pod.metadata.name, err: err.message }, "volume refresh failed"));
       const initDone = await this.syncInitContainers(pod, state, sandboxId, config, waiting);
       if (initDone) await this.syncAppContainers(pod, state, sandboxId, config, waiting);
       await this.collectGarbage(await inspectPod(this.d.runtime, uid));

@@ -134,4 +134,51 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     expect(after.status.containerStatuses[0].restartCount).toBe(0);
     expect(after.status.podIP).toBe(before.status.podIP);
   }, 60_000);
+
+  it("a readiness probe gates Ready, and a configMap volume updates in the running pod", async () => {
+    const cm = (data: Json) => JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "site", namespace: "default" }, data });
+    expect((await cluster.api("POST", "/api/v1/namespaces/default/configmaps", cm({ "index.html": "v1" }))).status).toBe(201);
+    await cluster.api(
+      "POST",
+      "/api/v1/namespaces/default/pods",
+      pod(
+        "site",
+        {
+          name: "httpd",
+          command: ["httpd", "-f", "-p", "80", "-h", "/www"],
+          volumeMounts: [{ name: "site", mountPath: "/www" }],
+          readinessProbe: { httpGet: { path: "/ready", port: 80 }, periodSeconds: 1, failureThreshold: 1 },
+        },
+        { volumes: [{ name: "site", configMap: { name: "site" } }] },
+      ),
+    );
+    const running = await waitFor("site", (p) => p.status?.phase === "Running");
+    await new Promise((r) => setTimeout(r, 2_000));
+    const unready = await getPod("site");
+    expect(unready.status.containerStatuses[0].ready).toBe(false);
+    expect(unready.status.conditions.find((c: Json) => c.type === "Ready").status).toBe("False");
+    expect(await (await fetch(`http://${running.status.podIP}/index.html`)).text()).toBe("v1");
+
+    const current = JSON.parse((await cluster.api("GET", "/api/v1/namespaces/default/configmaps/site")).body);
+    current.data = { "index.html": "v2", ready: "ok" };
+    expect((await cluster.api("PUT", "/api/v1/namespaces/default/configmaps/site", JSON.stringify(current))).status).toBe(200);
+    const ready = await waitFor("site", (p) => p.status?.containerStatuses?.[0]?.ready === true);
+    expect(ready.status.conditions.find((c: Json) => c.type === "Ready").status).toBe("True");
+    expect(await (await fetch(`http://${running.status.podIP}/index.html`)).text()).toBe("v2");
+    expect(ready.status.containerStatuses[0].restartCount).toBe(0);
+  }, 60_000);
+
+  it("a failing exec liveness probe restarts its container", async () => {
+    await cluster.api(
+      "POST",
+      "/api/v1/namespaces/default/pods",
+      pod("live", {
+        name: "c",
+        command: ["sh", "-c", "touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 3600"],
+        livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1, failureThreshold: 1 },
+      }, { terminationGracePeriodSeconds: 1 }),
+    );
+    const p = await waitFor("live", (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+    expect(p.status.containerStatuses[0].lastState.terminated).toBeDefined();
+  }, 60_000);
 });
