@@ -84,11 +84,12 @@ export class ApiServerMain implements Component {
     this.stores = stores;
     await this.serveCrds(stores);
 
+    let kubeletClient: Promise<{ cert: string; key: string }> | undefined;
     const app = createApp({
       stores,
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
-      subresources: subresourceHandlers(stores),
+      subresources: subresourceHandlers(stores, () => kubeletClient),
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
@@ -110,6 +111,8 @@ export class ApiServerMain implements Component {
     const serviceIP = kinds.serviceIPs.first;
     if (s.secure) {
       const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
+      // What the API server shows kubelets for pods/log, as kubeadm's apiserver-kubelet-client.
+      kubeletClient = pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", organizations: ["kubeadm:cluster-admins"] });
       // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
       const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
       server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));

@@ -12,6 +12,7 @@ import { PodSync } from "./pod-sync.js";
 import { PodWorkers } from "./pod-workers.js";
 import { ProbeManager } from "./probe-manager.js";
 import { VolumeManager } from "./volume-manager.js";
+import { KubeletServer } from "./kubelet-server.js";
 
 export interface KubeletOptions {
   nodeName: string;
@@ -27,8 +28,10 @@ export interface KubeletOptions {
   maxPods?: number;
   labels?: Record<string, string>;
   taints?: { key: string; value?: string; effect: string }[];
-  /** Port of the kubelet API, published in the Node's daemonEndpoints. */
+  /** Port of the kubelet API (10250 by default, 0 for any free one), published in the Node's daemonEndpoints. */
   port?: number;
+  /** The CA whose client certificates may call the kubelet API (the cluster CA, which signs the API server's). */
+  clientCA?: string;
   clusterDNS?: string[];
   clusterDomain?: string;
   /** PLEG relist period. */
@@ -58,6 +61,7 @@ export class KubeletMain {
   private version: VersionResponse | undefined;
   private nodeFacts: NodeFacts | undefined;
   private node: Node | undefined;
+  private server: KubeletServer | undefined;
 
   constructor(private readonly o: KubeletOptions) {
     this.podInformer = new SharedInformer<Pod>(o.client.resource<Pod>(Resources.pods), {
@@ -100,12 +104,14 @@ export class KubeletMain {
 
   async start(): Promise<void> {
     this.version = await this.o.runtime.version();
+    this.server = new KubeletServer(this, { nodeName: this.o.nodeName, port: this.o.port ?? 10250, ...(this.o.clientCA ? { clientCA: this.o.clientCA } : {}) });
+    const port = await this.server.start();
     this.nodeFacts = {
       name: this.o.nodeName,
       maxPods: this.o.maxPods ?? 110,
       labels: this.o.labels ?? {},
       taints: this.o.taints ?? [],
-      port: this.o.port ?? 10250,
+      port,
       kubeletVersion: this.o.kubeletVersion ?? "v1.32.0",
       version: this.version,
     };
@@ -135,6 +141,7 @@ export class KubeletMain {
     this.abort.abort();
     this.lease?.stop();
     this.probes.stopAll();
+    await this.server?.stop();
     await this.workers.stop();
   }
 

@@ -6,6 +6,7 @@ import type { KubeObj } from "../registry/strategy.js";
 import type { SubresourceHandlers, SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
 import { selectorFromLabelSelector } from "../../api/labels.js";
+import { podLog, type KubeletClientCredentials } from "./pod-log.js";
 
 const success = () => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 
@@ -98,11 +99,12 @@ async function ephemeralContainers(r: SubresourceRequest): Promise<void> {
   sendJson(r.res, 200, obj);
 }
 
-export function subresourceHandlers(stores: Stores): SubresourceHandlers {
+export function subresourceHandlers(stores: Stores, kubeletCredentials: KubeletClientCredentials = () => undefined): SubresourceHandlers {
   return new Map([
     ["/pods/binding", bindPod],
     ["/pods/eviction", evictPod(stores)],
     ["/pods/ephemeralcontainers", ephemeralContainers],
+    ["/pods/log", podLog(stores, kubeletCredentials)],
     ["/namespaces/finalize", finalizeNamespace],
     ["certificates.k8s.io/certificatesigningrequests/approval", approveCsr],
   ]);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCluster, type Cluster } from "../../support/cluster.js";
 import { containerdAvailable, startPrivateContainerd, type PrivateContainerd } from "../../support/containerd.js";
+import { spawn } from "node:child_process";
 import { startKubelet } from "./support.js";
 
 const run = containerdAvailable();
@@ -37,10 +38,12 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     return p;
   };
 
+  const kubeletOpts = () => ({ port: 0, clientCA: readFileSync(join(dir, "cluster", "pki", "ca.crt"), "utf8") });
+
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "kitbash-kubelet-"));
     [cluster, ctd] = await Promise.all([startCluster(join(dir, "cluster")), startPrivateContainerd(join(dir, "containerd"))]);
-    kubelet = await startKubelet(cluster.kubeconfig, ctd.socket, dir);
+    kubelet = await startKubelet(cluster.kubeconfig, ctd.socket, dir, kubeletOpts());
   }, 90_000);
 
   afterAll(async () => {
@@ -126,7 +129,7 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
   it("a restarted kubelet adopts the running containers without restarting them", async () => {
     const before = await getPod("web");
     await kubelet.stop();
-    kubelet = await startKubelet(cluster.kubeconfig, ctd.socket, dir);
+    kubelet = await startKubelet(cluster.kubeconfig, ctd.socket, dir, kubeletOpts());
     await new Promise((r) => setTimeout(r, 3_000));
     const after = await getPod("web");
     expect(after.status.phase).toBe("Running");
@@ -180,5 +183,30 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     );
     const p = await waitFor("live", (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
     expect(p.status.containerStatuses[0].lastState.terminated).toBeDefined();
+  }, 60_000);
+
+  it("kubectl logs reads a container's log through the API server and its kubelet: --tail, --previous, -f", async () => {
+    await cluster.api("POST", "/api/v1/namespaces/default/pods", pod("talker", { name: "c", command: ["sh", "-c", "i=0; while :; do echo line $i; i=$((i+1)); sleep 0.2; done"] }));
+    await waitFor("talker", (p) => p.status?.phase === "Running");
+    await new Promise((r) => setTimeout(r, 1_000));
+    const all = await cluster.kubectl(["logs", "talker"]);
+    expect(all.stderr).toBe("");
+    expect(all.stdout.startsWith("line 0\nline 1\n")).toBe(true);
+    const tail = await cluster.kubectl(["logs", "talker", "--tail=2"]);
+    expect(tail.stdout.trim().split("\n")).toHaveLength(2);
+    const prev = await cluster.kubectl(["logs", "crash", "--previous"]);
+    expect(prev.stdout).toBe("crashing\n");
+    const noPrev = await cluster.kubectl(["logs", "talker", "--previous"]);
+    expect(noPrev.code).not.toBe(0);
+    expect(noPrev.stderr).toMatch(/previous terminated container "c" in pod "talker" not found/);
+
+    const follow = spawn("kubectl", ["--kubeconfig", cluster.kubeconfig, "logs", "-f", "talker", "--tail=1"]);
+    let out = "";
+    follow.stdout.on("data", (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 2_500));
+    follow.kill();
+    const numbers = out.trim().split("\n").map((l) => Number(l.split(" ")[1]));
+    expect(numbers.length).toBeGreaterThanOrEqual(5);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   }, 60_000);
 });
