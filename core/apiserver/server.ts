@@ -11,6 +11,7 @@ import { ResourceCatalog } from "./registry/catalog.js";
 import { Stores } from "./registry/stores.js";
 import { strategies } from "./kinds/index.js";
 import { subresourceHandlers } from "./kinds/subresource-handlers.js";
+import { podExec } from "./kinds/pod-exec.js";
 import { reviewHandlers } from "./kinds/reviews.js";
 import { servedFromCrd } from "./kinds/crds.js";
 import { runAdmission } from "./filters/admission.js";
@@ -90,6 +91,7 @@ export class ApiServerMain implements Component {
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
       subresources: subresourceHandlers(stores, () => kubeletClient),
+      upgrades: new Map([["/pods/exec", podExec(stores, () => kubeletClient)]]),
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),

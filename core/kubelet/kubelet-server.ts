@@ -8,6 +8,8 @@ import { streamContainerLog } from "./container-logs.js";
 import type { RuntimeService } from "./cri/runtime-service.js";
 import { hostIPv4 } from "./node-status.js";
 import { inspectPod, latest, previous } from "./runtime-state.js";
+import { proxyUpgrade } from "../api/upgrade-proxy.js";
+import type { Duplex } from "node:stream";
 
 export interface KubeletServerSource {
   pods(): Pod[];
@@ -49,6 +51,7 @@ export class KubeletServer {
       { key: serving.key, cert: serving.cert + ca.cert, ...(this.o.clientCA ? { ca: this.o.clientCA, requestCert: true, rejectUnauthorized: false } : {}) },
       (req, res) => void this.handle(req, res).catch((err: Error) => (res.headersSent ? res.end() : send(res, 500, err.message))),
     );
+    this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head).catch((err: Error) => socket.end(`HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n${err.message}`)));
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(this.o.port, this.o.bindAddress ?? "0.0.0.0", () => resolve());
@@ -70,6 +73,28 @@ export class KubeletServer {
     if (url.pathname === "/pods" || url.pathname === "/pods/") return send(res, 200, { kind: "PodList", apiVersion: "v1", metadata: {}, items: this.source.pods() });
     if (parts[0] === "containerLogs" && parts.length === 4) return this.containerLogs(req, res, parts[1]!, parts[2]!, parts[3]!, url.searchParams);
     send(res, 404, "404 page not found");
+  }
+
+  /**
+   * /exec/{namespace}/{pod}/{container}?command=…&stdin&stdout&stderr&tty: asks the runtime for an
+   * exec session (CRI Exec) and splices the client's upgrade onto the runtime's streaming URL.
+   */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const refuse = (code: number, text: string): void => void socket.end(`HTTP/1.1 ${code} ${code === 404 ? "Not Found" : code === 401 ? "Unauthorized" : "Bad Request"}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${text}`);
+    if (this.o.clientCA && !(req.socket as TLSSocket).authorized) return refuse(401, "Unauthorized");
+    const url = new URL(req.url ?? "/", "https://kubelet");
+    const parts = url.pathname.split("/").filter(Boolean);
+    if (parts[0] !== "exec" || parts.length !== 4) return refuse(404, "404 page not found");
+    const [, namespace, name, container] = parts as [string, string, string, string];
+    const pod = this.source.pods().find((p) => p.metadata.namespace === namespace && p.metadata.name === name);
+    if (!pod) return refuse(404, `pod ${namespace}/${name} not found on this node`);
+    const cur = latest(await inspectPod(this.source.runtime, pod.metadata.uid!), container);
+    if (cur?.state !== "CONTAINER_RUNNING") return refuse(400, `container ${container} is not running`);
+    const flag = (k: string) => ["1", "true"].includes(url.searchParams.get(k) ?? "");
+    const command = url.searchParams.getAll("command");
+    if (!command.length) return refuse(400, "you must specify at least 1 command");
+    const streamUrl = await this.source.runtime.exec(cur.id, command, { tty: flag("tty"), stdin: flag("input") || flag("stdin"), stdout: flag("output") || flag("stdout"), stderr: flag("error") || flag("stderr") });
+    proxyUpgrade(req, socket, head, { url: new URL(streamUrl) });
   }
 
   private async containerLogs(req: IncomingMessage, res: ServerResponse, namespace: string, name: string, container: string, q: URLSearchParams): Promise<void> {

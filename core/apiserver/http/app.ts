@@ -27,7 +27,19 @@ export interface AppContext extends HandlerContext {
   openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
+  /** Subresources served over an HTTP/1.1 upgrade (pods/exec), keyed `group/plural/subresource`. */
+  upgrades?: UpgradeHandlers;
 }
+
+export interface UpgradeRequest {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  namespace: string | undefined;
+  name: string;
+  query: URLSearchParams;
+}
+export type UpgradeHandlers = Map<string, (r: UpgradeRequest) => Promise<void>>;
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
@@ -45,17 +57,36 @@ export interface App {
 export function createApp(ctx: AppContext): App {
   return {
     request: (req, res) => void serve(req, res, ctx),
-    upgrade: (req, socket) => refuseUpgrade(req, socket),
+    upgrade: (req, socket, head) => void serveUpgrade(req, socket, head, ctx),
   };
 }
 
+/** A Status on the HTTP/1.1 connection an upgrade request came on. */
+function refuseUpgrade(socket: Duplex, code: number, reason: string, message: string): void {
+  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /**
- * No resource streams over an upgraded connection yet (exec and attach will); until
- * then an upgrade request gets a Status on the HTTP/1.1 connection it came on.
+ * Upgrade requests (SPDY or WebSocket) pass authentication and authorization as any request, then
+ * go to the subresource's upgrade handler (pods/exec); anything else gets a 400 Status.
  */
-function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
-  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`, reason: "BadRequest", code: 400 });
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: AppContext): Promise<void> {
+  const { pathname, searchParams } = splitUrl(req.url ?? "/");
+  const info = parseRequestInfo(req.method ?? "GET", pathname, searchParams);
+  try {
+    const peer = peerCertificate(req);
+    let user = await authenticate(ctx.authenticators(), { headers: req.headers, path: pathname, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
+    await authorize(ctx.authorizers(), attributes(info, user));
+    const handler = info.resourceRequest && info.subresource && info.name ? ctx.upgrades?.get(`${info.group}/${info.resource}/${info.subresource}`) : undefined;
+    if (!handler) return refuseUpgrade(socket, 400, "BadRequest", `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`);
+    await handler({ req, socket, head, namespace: info.namespace, name: info.name!, query: searchParams });
+  } catch (err) {
+    if (err instanceof StatusError) return refuseUpgrade(socket, err.status.code ?? 500, err.status.reason ?? "InternalError", err.status.message ?? String(err));
+    ctx.logger.error({ err, path: pathname }, "upgrade request failed");
+    refuseUpgrade(socket, 500, "InternalError", (err as Error).message);
+  }
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {

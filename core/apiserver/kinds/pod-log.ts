@@ -2,11 +2,24 @@ import { request } from "node:https";
 import { badRequest, internalError, methodNotSupported, serviceUnavailable } from "../../api/status.js";
 import type { SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
+import type { KubeObj } from "../registry/strategy.js";
 
 /** The client certificate the API server shows kubelets (upstream's --kubelet-client-certificate). */
 export type KubeletClientCredentials = () => Promise<{ cert: string; key: string }> | undefined;
 
 const FORWARDED = ["follow", "previous", "timestamps", "tailLines", "sinceSeconds", "sinceTime", "limitBytes"];
+
+/** The address and port of the kubelet running a pod, as its Node publishes them (InternalIP, then Hostname). */
+export async function kubeletOf(stores: Stores, pod: KubeObj, podName: string): Promise<{ host: string; port: number; nodeName: string }> {
+  const nodeName: string | undefined = pod.spec?.nodeName;
+  if (!nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
+  const node = await (await stores.for("", "v1", "nodes")).get(undefined, nodeName);
+  const addresses: { type: string; address: string }[] = node.status?.addresses ?? [];
+  const host = addresses.find((a) => a.type === "InternalIP")?.address ?? addresses.find((a) => a.type === "Hostname")?.address;
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!host || !port) throw serviceUnavailable(`node ${nodeName} publishes no kubelet address`);
+  return { host, port, nodeName };
+}
 
 /**
  * pods/log: finds the pod's node and proxies to that kubelet's /containerLogs, at the address and
@@ -25,13 +38,7 @@ export function podLog(stores: Stores, credentials: KubeletClientCredentials) {
       container = names[0]!;
     }
     if (!all.includes(container)) throw badRequest(`container ${container} is not valid for pod ${r.name}`);
-    const nodeName = pod.spec.nodeName;
-    if (!nodeName) throw badRequest(`pod ${r.name} does not have a host assigned`);
-    const node = await (await stores.for("", "v1", "nodes")).get(undefined, nodeName);
-    const addresses: { type: string; address: string }[] = node.status?.addresses ?? [];
-    const host = addresses.find((a) => a.type === "InternalIP")?.address ?? addresses.find((a) => a.type === "Hostname")?.address;
-    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-    if (!host || !port) throw serviceUnavailable(`node ${nodeName} publishes no kubelet address`);
+    const { host, port, nodeName } = await kubeletOf(stores, pod, r.name);
     const query = new URLSearchParams();
     for (const k of FORWARDED) if (r.query.has(k)) query.set(k, r.query.get(k)!);
     const path = `/containerLogs/${encodeURIComponent(r.namespace ?? "")}/${encodeURIComponent(r.name)}/${encodeURIComponent(container)}?${query}`;

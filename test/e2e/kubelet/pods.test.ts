@@ -209,4 +209,14 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     expect(numbers.length).toBeGreaterThanOrEqual(5);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   }, 60_000);
+
+  it("kubectl exec runs a command in the container through the API server, the kubelet and the runtime's streaming server", async () => {
+    const out = await cluster.kubectl(["exec", "web", "--", "cat", "/etc/hostname"]);
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toBe("web\n");
+    const failed = await cluster.kubectl(["exec", "web", "--", "sh", "-c", "exit 3"]);
+    expect(failed.code).toBe(3);
+    const input = await cluster.kubectl(["exec", "-i", "web", "--", "cat"], { input: "through stdin\n" });
+    expect(input.stdout).toBe("through stdin\n");
+  }, 60_000);
 });
