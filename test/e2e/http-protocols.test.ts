@@ -124,19 +124,26 @@ describe("API server over HTTP/2 and HTTP/1.1", () => {
     }
   });
 
-  it("hands HTTP/1.1 upgrade requests to the app, which answers with a Status", async () => {
+  it("hands HTTP/1.1 upgrade requests to the app, which answers with a Status where no stream is served", async () => {
     const u = new URL(c.url);
-    const reply = await new Promise<string>((resolve, reject) => {
-      const s = tlsConnect({ host: u.hostname, port: Number(u.port), ...tls, ALPNProtocols: ["http/1.1"] }, () => {
-        s.write(`GET /api/v1/namespaces/default/pods/p/exec HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    const upgrade = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = tlsConnect({ host: u.hostname, port: Number(u.port), ...tls, ALPNProtocols: ["http/1.1"] }, () => {
+          s.write(`GET ${path} HTTP/1.1\r\nHost: ${u.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+        });
+        let text = "";
+        s.setEncoding("utf8");
+        s.on("data", (d) => (text += d));
+        s.on("end", () => resolve(text));
+        s.on("error", reject);
       });
-      let text = "";
-      s.setEncoding("utf8");
-      s.on("data", (d) => (text += d));
-      s.on("end", () => resolve(text));
-      s.on("error", reject);
-    });
-    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ kind: "Status", code: 400, reason: "BadRequest" });
+    const body = (reply: string) => JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4));
+    const unsupported = await upgrade("/api/v1/namespaces/default/configmaps/p");
+    expect(unsupported).toMatch(/^HTTP\/1\.1 400 /);
+    expect(body(unsupported)).toMatchObject({ kind: "Status", code: 400, reason: "BadRequest" });
+    // pods/exec streams, but only for a pod that exists.
+    const missing = await upgrade("/api/v1/namespaces/default/pods/p/exec");
+    expect(missing).toMatch(/^HTTP\/1\.1 404 /);
+    expect(body(missing)).toMatchObject({ kind: "Status", code: 404, reason: "NotFound" });
   });
 });
