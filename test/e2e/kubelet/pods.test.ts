@@ -219,4 +219,52 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     const input = await cluster.kubectl(["exec", "-i", "web", "--", "cat"], { input: "through stdin\n" });
     expect(input.stdout).toBe("through stdin\n");
   }, 60_000);
+
+  it("env from values, ConfigMaps, Secrets and the downward API; a secret volume updates in the running pod", async () => {
+    const b64 = (t: string) => Buffer.from(t).toString("base64");
+    await cluster.api("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ metadata: { name: "settings" }, data: { mode: "fast", level: "3" } }));
+    await cluster.api("POST", "/api/v1/namespaces/default/secrets", JSON.stringify({ metadata: { name: "creds" }, data: { password: b64("s3cret") } }));
+    await cluster.api(
+      "POST",
+      "/api/v1/namespaces/default/pods",
+      pod(
+        "envy",
+        {
+          name: "c",
+          command: ["sleep", "3600"],
+          resources: { limits: { memory: "64Mi" } },
+          env: [
+            { name: "MODE", valueFrom: { configMapKeyRef: { name: "settings", key: "mode" } } },
+            { name: "PASSWORD", valueFrom: { secretKeyRef: { name: "creds", key: "password" } } },
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+            { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            { name: "MEM_MI", valueFrom: { resourceFieldRef: { resource: "limits.memory", divisor: "1Mi" } } },
+            { name: "GREETING", value: "hello $(POD_NAME)" },
+          ],
+          envFrom: [{ prefix: "CFG_", configMapRef: { name: "settings" } }],
+          volumeMounts: [
+            { name: "creds", mountPath: "/creds" },
+            { name: "scratch", mountPath: "/scratch" },
+          ],
+        },
+        { terminationGracePeriodSeconds: 1, volumes: [{ name: "creds", secret: { secretName: "creds" } }, { name: "scratch", emptyDir: {} }] },
+      ),
+    );
+    await waitFor("envy", (p) => p.status?.phase === "Running");
+    const env = (await cluster.kubectl(["exec", "envy", "--", "env"])).stdout.split("\n");
+    for (const line of ["MODE=fast", "PASSWORD=s3cret", "POD_NAME=envy", "NODE=node-1", "MEM_MI=64", "GREETING=hello envy", "CFG_mode=fast", "CFG_level=3"]) expect(env).toContain(line);
+    expect((await cluster.kubectl(["exec", "envy", "--", "cat", "/creds/password"])).stdout).toBe("s3cret");
+    expect((await cluster.kubectl(["exec", "envy", "--", "sh", "-c", "echo x > /scratch/f && cat /scratch/f"])).stdout).toBe("x\n");
+
+    const secret = JSON.parse((await cluster.api("GET", "/api/v1/namespaces/default/secrets/creds")).body);
+    secret.data = { password: b64("rotated") };
+    expect((await cluster.api("PUT", "/api/v1/namespaces/default/secrets/creds", JSON.stringify(secret))).status).toBe(200);
+    const deadline = Date.now() + 15_000;
+    let seen = "";
+    while (Date.now() < deadline && seen !== "rotated") {
+      await new Promise((r) => setTimeout(r, 500));
+      seen = (await cluster.kubectl(["exec", "envy", "--", "cat", "/creds/password"])).stdout;
+    }
+    expect(seen).toBe("rotated");
+  }, 60_000);
 });
