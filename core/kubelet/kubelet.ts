@@ -219,7 +219,7 @@ export class KubeletMain {
     this.probes.forget(uid);
     const state = await this.podSync.killPod(uid, 2);
     if (state.containers.length || state.sandboxes.length) await this.podSync.removePod(uid);
-    await this.volumes.tearDown({ metadata: { uid }, spec: { containers: [] } } as unknown as Pod);
+    await this.volumes.removePodDir(uid);
   }
 
   /** Graceful termination: preStop, SIGTERM, SIGKILL after the grace period; then the pod object is removed. */

@@ -40,13 +40,19 @@ export class VolumeManager {
     return mounted;
   }
 
+  /** Lets each volume's plugin release it, then removes the pod's folder. */
   async tearDown(pod: Pod): Promise<void> {
     for (const volume of pod.spec.volumes ?? []) {
       const plugin = this.plugins.find((p) => p.supports(volume));
       const dir = join(this.podDir(pod.metadata.uid!), "volumes", volume.name);
       await plugin?.tearDown?.({ pod, volume, dir, client: this.client }).catch(() => undefined);
     }
-    await rm(this.podDir(pod.metadata.uid!), { recursive: true, force: true });
+    await this.removePodDir(pod.metadata.uid!);
+  }
+
+  /** Removes what is left of a pod whose spec is no longer known (deleted while the kubelet was away). */
+  async removePodDir(uid: string): Promise<void> {
+    await rm(this.podDir(uid), { recursive: true, force: true });
   }
 
   /** The container's mounts, from its volumeMounts and the prepared volumes. */

@@ -267,4 +267,23 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     }
     expect(seen).toBe("rotated");
   }, 60_000);
+
+  it("an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff", async () => {
+    // A registry on a closed local port refuses at once, with nothing reached over the network.
+    // Every status the pod goes through, from a watch the server closes after 6 s.
+    const watched = cluster.api("GET", "/api/v1/namespaces/default/pods?watch=1&timeoutSeconds=6&fieldSelector=metadata.name%3Dnopull");
+    await new Promise((r) => setTimeout(r, 300));
+    await cluster.api("POST", "/api/v1/namespaces/default/pods", pod("nopull", { name: "c", image: "127.0.0.1:1/missing:1.0", imagePullPolicy: "IfNotPresent" }));
+    const reasons = (await watched).body
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).object.status?.containerStatuses?.[0]?.state?.waiting)
+      .filter(Boolean);
+    const pullError = reasons.find((w: Json) => w.reason === "ErrImagePull");
+    expect(pullError?.message).toMatch(/127\.0\.0\.1:1\/missing:1\.0/);
+    const backOff = reasons.findIndex((w: Json) => w.reason === "ImagePullBackOff");
+    expect(backOff).toBeGreaterThan(reasons.indexOf(pullError));
+    expect(reasons[backOff].message).toBe('Back-off pulling image "127.0.0.1:1/missing:1.0"');
+    expect((await getPod("nopull")).status.phase).toBe("Pending");
+  }, 60_000);
 });
