@@ -3,13 +3,15 @@
 // the plugin; watch delivery latency with 1,000 watchers. Targets (sqlite, 2 cores):
 // >= 2,000 creates/s, >= 10,000 gets/s, p99 < 50 ms at 50 clients, watch p99 < 100 ms.
 // Load comes from a separate process per phase (bench/lib/load.mjs, HTTP/2 like client-go),
-// so the server's event loop is not shared with the client's.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// so the server's event loop is not shared with the client's. GETs are measured again with
+// h2load when it is installed: Node's HTTP/2 client spends more CPU per request than the
+// server does, so on two shared cores it, not the server, sets the Node figure.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { startEtcdMember } from "./support/etcd-member.mjs";
+import { H2LOAD, h2loadGets, load, startServer, stopServer } from "./support/apiserver-harness.mjs";
 
 export const name = "apiserver";
 const BACKENDS = ["sqlite", "memory", "etcd3"];
@@ -17,53 +19,6 @@ const BACKENDS = ["sqlite", "memory", "etcd3"];
 const backendArgs = {};
 const CONCURRENCY = [1, 10, 50];
 const PHASE_MS = 2000;
-
-async function start(root, backend) {
-  const dir = mkdtempSync(join(tmpdir(), `kitbash-bench-${backend}-`));
-  const child = spawn(process.execPath, [join(root, "bin", "kitbash.js"), "up", "--profile", "control-plane", "--port", "0", "--data-dir", dir, "--set", "components.controller-manager.enabled=false", "--set", `components.apiserver.plugins.storage.enabled[0].name=${backend}`, "--set", `components.apiserver.pluginConfig=${backendArgs[backend] ? JSON.stringify([{ name: backend, args: backendArgs[backend] }]) : "null"}`], { env: { ...process.env, KITBASH_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /API server: (\S+)/.exec(out);
-      if (m && out.includes("kubeconfig")) resolve(m[1]);
-    });
-    child.on("exit", (c) => reject(new Error(`kitbash up exited ${c}`)));
-  });
-  return { dir, child, url, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
-}
-
-/**
- * CPU time the server process has used, in ms (Linux /proc; undefined elsewhere). Per
- * request it is a figure that other load on the machine disturbs far less than ops/s.
- */
-function serverCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = 100;
-
-/** Runs one load process (bench/lib/load.mjs) against the server and returns what it measured, with the server's CPU per request. */
-async function load(s, cfg) {
-  const before = serverCpuMs(s.child.pid);
-  const r = await loadProcess(s, cfg);
-  const after = serverCpuMs(s.child.pid);
-  if (before !== undefined && after !== undefined && r.ops) r.serverCpuUsPerOp = Math.round(((after - before) * 1000) / r.ops);
-  return r;
-}
-
-function loadProcess(s, cfg) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "lib", "load.mjs"), JSON.stringify({ url: s.url, pki: join(s.dir, "pki"), ...cfg })], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load ${JSON.stringify(cfg)} exited ${code}`))));
-  });
-}
 
 async function rawStorage(root, backend) {
   const { default: manifest } = await import(pathToFileURL(join(root, "dist", "plugins", "apiserver", "storage", backend, "index.js")).href);
@@ -95,7 +50,12 @@ export async function run({ root }) {
   if (etcd) backendArgs.etcd3 = { endpoints: [etcd.endpoint], prefix: "/bench" };
   else console.log("skipping the etcd3 backend: no etcd on PATH (install etcd-server)");
   for (const backend of BACKENDS.filter((b) => b !== "etcd3" || etcd)) {
-    const s = await start(root, backend);
+    const s = await startServer(root, {
+      label: backend,
+      tokenFile: true,
+      sets: [`components.apiserver.plugins.storage.enabled[0].name=${backend}`],
+      pluginConfig: [{ name: backend, args: backendArgs[backend] ?? {} }],
+    });
     try {
       const base = "/api/v1/namespaces/default/configmaps";
       for (const c of CONCURRENCY) {
@@ -106,9 +66,11 @@ export async function run({ root }) {
         const update = await load(s, { ...phase, op: "update", count: create.ops });
         // HTTP/1.1 keep-alive (curl, @kubernetes/client-node) beside HTTP/2 at the top concurrency.
         const http1 = c === 50 ? [["get-http1", await load(s, { ...phase, op: "get", count: create.ops, protocol: "http1" })]] : [];
-        for (const [op, r] of [["create", create], ["get", get], ["update", update], ...http1]) {
+        // The same GETs from a load generator that leaves the server the cores: its capacity, not the client's.
+        const h2 = H2LOAD ? [["get-h2load", await h2loadGets(s, { clients: c, count: create.ops, base, prefix, ms: PHASE_MS * 2 })]] : [];
+        for (const [op, r] of [["create", create], ["get", get], ["update", update], ...http1, ...h2]) {
           results.push({ backend, op, clients: c, ...r });
-          chart.push({ label: `${backend} ${op} c=${c}`, value: r.opsPerSec, ...(backend === "sqlite" && op === "create" ? { target: 2000 } : backend === "sqlite" && op === "get" ? { target: 10000 } : {}) });
+          chart.push({ label: `${backend} ${op} c=${c}`, value: r.opsPerSec, ...(backend === "sqlite" && op === "create" ? { target: 2000 } : backend === "sqlite" && op.startsWith("get") && op !== "get-http1" ? { target: 10000 } : {}) });
         }
       }
       // 500 objects in their own namespace for the list measurement.
@@ -132,15 +94,15 @@ export async function run({ root }) {
         results.push({ backend, op: "overhead", createRatio: +(raw.createsPerSec / api("create")).toFixed(2), getRatio: +(raw.getsPerSec / api("get")).toFixed(2) });
       }
     } finally {
-      await s.stop();
-      rmSync(s.dir, { recursive: true, force: true });
+      await stopServer(s);
     }
   }
   await etcd?.stop();
+  if (!H2LOAD) console.log("no h2load on PATH (Debian: nghttp2-client): GETs measured with the Node load generator only");
   for (const r of results) {
     if (r.backend !== "sqlite") continue;
     if (r.op === "create" && r.clients === 50) r.met = r.opsPerSec >= 2000 && r.p99Ms < 50;
-    if (r.op === "get" && r.clients === 50) r.met = r.opsPerSec >= 10000 && r.p99Ms < 50;
+    if ((r.op === "get" || r.op === "get-h2load") && r.clients === 50) r.met = r.opsPerSec >= 10000 && r.p99Ms < 50;
   }
   return { metric: "ops/s (watch: p99 ms)", results, chart };
 }

@@ -12,6 +12,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { kwokScale } from "./support/kwok-scale.mjs";
 
 export const name = "scheduler";
 
@@ -187,10 +188,16 @@ export async function run({ root }) {
     results.push(await runWorkload(start, w));
     console.log(`  ${JSON.stringify(results.at(-1))}`);
   }
+  // The simulated-node scale run through the API server (KITBASH_BENCH_SCHEDULER=kwok for it alone).
+  const scale = [];
+  if (!only || "kwok".includes(only)) {
+    scale.push(...(await kwokScale(root, Number(process.env.KITBASH_BENCH_KWOK_NODES ?? 5000), Number(process.env.KITBASH_BENCH_KWOK_PODS ?? 10000))));
+    for (const r of scale) console.log(`  ${JSON.stringify(r)}`);
+  }
   return {
-    metric: "pods/s (mean)",
+    metric: "pods/s (mean); kwok scale steps in seconds",
     note: "p99 of 1-second windows is the 1st percentile (the slowest windows), as scheduler_perf reports throughput percentiles",
-    results,
+    results: [...results, ...scale.map((r) => ({ id: `kwok-scale/${r.op}`, ...r }))],
     chart: results.map((r) => ({ label: r.id.replace(/\/.*/, "") + " " + r.nodes, value: r.podsPerSecondMean, ...(r.targetPodsPerSecond ? { target: r.targetPodsPerSecond } : {}) })),
   };
 }

@@ -1,5 +1,8 @@
+import { LateClusterReader } from "../core/apiserver/cluster-reader.js";
 import { join } from "node:path";
 import type { Storage } from "../core/apiserver/storage.js";
+import { ServiceAccountIssuer } from "../core/apiserver/service-account-issuer.js";
+import { ClusterObjectsHost } from "../core/apiserver/cluster-objects.js";
 import type { ApiServerHandle } from "../core/apiserver/handle.js";
 import { ApiServer } from "../core/apiserver/points.js";
 import { createRootMetrics } from "../core/kernel/metrics.js";
@@ -30,7 +33,12 @@ export async function openProfileStorage(opts: ProfileOptions): Promise<OpenedSt
     metrics: createRootMetrics(),
     dataDir: plan.dataDir,
     pluginDir: join(plan.dataDir, "apiserver"),
+    // Storage alone, no server: nothing binds the reader and no storage plugin reads through it.
+    cluster: new LateClusterReader(),
     entries: () => [],
+    // No server runs here: nothing to follow, and storage plugins ask for nothing of it.
+    objects: new ClusterObjectsHost(async () => false, () => logger),
+    serviceAccountTokens: new ServiceAccountIssuer({ serviceAccountIssuer: "", apiAudiences: [] }),
   };
   const storage = (await manifest.create(Object.freeze(structuredClone(placed.args)), handle)) as Storage;
   const abort = new AbortController();

@@ -86,6 +86,63 @@ export function buildProgram(): Command {
     .action(async (opts) => run(import("./commands/controller-manager.js"), opts));
 
   program
+    .command("scheduler")
+    .description("run only the scheduler of the profile, against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for cluster state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .option("--port <port>", "serve /healthz and /metrics over HTTP on this port (0 picks a free one)")
+    .action(async (opts) => run(import("./commands/scheduler.js"), opts));
+
+  program
+    .command("node")
+    .description("run only the node agents of the profile (a kubelet, or simulated nodes), against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for node state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .action(async (opts) => run(import("./commands/node.js"), opts));
+
+  program
+    .command("runtime")
+    .description("run only the embedded container runtime (a CRI server on a unix socket) of the profile")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for the runtime's images, containers and socket")
+    .action(async (opts) => run(import("./commands/up.js"), { ...opts, only: ["runtime"] }));
+
+  const images = program.command("images").description("the embedded runtime's local image store");
+  images
+    .command("import")
+    .description("import an OCI image layout or docker save archive (tar, optionally gzip) into the store")
+    .argument("<file>", "the archive")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder holding the runtime's data")
+    .action(async (file: string, opts) => run(import("./commands/images.js"), { ...opts, action: "import", file }));
+  images
+    .command("list")
+    .description("list the images in the store")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder holding the runtime's data")
+    .action(async (opts) => run(import("./commands/images.js"), { ...opts, action: "list" }));
+
+  const token = program.command("token").description("bootstrap tokens for joining nodes");
+  token
+    .command("create")
+    .description("create a bootstrap token (a Secret in kube-system) and print it, for kitbash node join")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "the cluster's data dir, whose admin kubeconfig is used")
+    .option("--kubeconfig <path>", "kubeconfig to create the token with")
+    .option("--ttl <duration>", "how long the token is valid (0 never expires)", "24h")
+    .option("--description <text>", "a note stored with the token")
+    .option("--groups <list>", "extra groups the token authenticates as", "system:bootstrappers:kubeadm:default-node-token")
+    .action(async (opts) => run(import("./commands/token-create.js"), opts));
+
+  program
     .command("backup")
     .description("write every object of the profile's storage, at one revision, to a backup file (any backend)")
     .requiredOption("--out <file>", "the backup file to write")

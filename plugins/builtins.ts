@@ -3,12 +3,38 @@ import alwaysAllow from "./apiserver/authorization/always-allow/index.js";
 import alwaysDeny from "./apiserver/authorization/always-deny/index.js";
 import anonymous from "./apiserver/authentication/anonymous/index.js";
 import x509 from "./apiserver/authentication/x509/index.js";
+import tokenFile from "./apiserver/authentication/token-file/index.js";
 import garbageCollector from "./controller-manager/controllers/garbagecollector/index.js";
 import namespaceController from "./controller-manager/controllers/namespace/index.js";
 import serviceAccountController from "./controller-manager/controllers/serviceaccount/index.js";
+import replicaSetController from "./controller-manager/controllers/replicaset/index.js";
+import replicationController from "./controller-manager/controllers/replicationcontroller/index.js";
+import deploymentController from "./controller-manager/controllers/deployment/index.js";
+import endpointsController from "./controller-manager/controllers/endpoints/index.js";
+import endpointSliceController from "./controller-manager/controllers/endpointslice/index.js";
+import nodeLifecycleController from "./controller-manager/controllers/nodelifecycle/index.js";
+import nodeIpamController from "./controller-manager/controllers/nodeipam/index.js";
+import endpointSliceMirroringController from "./controller-manager/controllers/endpointslicemirroring/index.js";
 import etcd3 from "./apiserver/storage/etcd3/index.js";
 import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
+import clusterDns from "./addons/dns/cluster-dns/index.js";
+import hostNetwork from "./runtime/network/host/index.js";
+import csrSigning from "./controller-manager/controllers/csrsigning/index.js";
+import csrApproving from "./controller-manager/controllers/csrapproving/index.js";
+import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
+import tokenCleaner from "./controller-manager/controllers/tokencleaner/index.js";
+import rbac from "./apiserver/authorization/rbac/index.js";
+import serviceAccountToken from "./apiserver/authentication/service-account-token/index.js";
+import nodeAuthorizer from "./apiserver/authorization/node/index.js";
+import bootstrapToken from "./apiserver/authentication/bootstrap-token/index.js";
+import oidc from "./apiserver/authentication/oidc/index.js";
+import tokenWebhook from "./apiserver/authentication/webhook/index.js";
+import serviceAccountTokenController from "./controller-manager/controllers/serviceaccount-token/index.js";
+import webhookAuthorizer from "./apiserver/authorization/webhook/index.js";
+import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
+
+import simulatedNodes from "./node/nodes/simulated/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -35,6 +61,14 @@ import emptyDirVolume from "./kubelet/volumes/empty-dir/index.js";
 import hostPathVolume from "./kubelet/volumes/host-path/index.js";
 import projectedVolume from "./kubelet/volumes/projected/index.js";
 import secretVolume from "./kubelet/volumes/secret/index.js";
+import auditLog from "./apiserver/audit/audit-log/index.js";
+import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
+import podSecurity from "./apiserver/admission/pod-security/index.js";
+import mutatingWebhook from "./apiserver/admission/mutating-webhook/index.js";
+import validatingWebhook from "./apiserver/admission/validating-webhook/index.js";
+
+/** API server admission plugins and audit sinks. */
+const admissionAndAuditPlugins: readonly PluginManifest[] = [auditLog, auditWebhook, podSecurity, mutatingWebhook, validatingWebhook];
 
 /** Scheduler plugins: upstream's default set (KubeSchedulerConfiguration v1). */
 const schedulerPlugins: readonly PluginManifest[] = [
@@ -60,4 +94,43 @@ const schedulerPlugins: readonly PluginManifest[] = [
 const kubeletPlugins: readonly PluginManifest[] = [configMapVolume, containerdRuntime, emptyDirVolume, execProbe, hostPathVolume, httpGetProbe, projectedVolume, secretVolume, tcpSocketProbe];
 
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
-export const builtinPlugins: readonly PluginManifest[] = [alwaysAllow, alwaysDeny, anonymous, etcd3, memory, sqlite, x509, garbageCollector, namespaceController, serviceAccountController, ...schedulerPlugins, ...kubeletPlugins].sort((a, b) => a.name.localeCompare(b.name));
+export const builtinPlugins: readonly PluginManifest[] = [
+  alwaysAllow,
+  alwaysDeny,
+  anonymous,
+  etcd3,
+  memory,
+  sqlite,
+  x509,
+  tokenFile,
+  garbageCollector,
+  namespaceController,
+  serviceAccountController,
+  replicaSetController,
+  replicationController,
+  deploymentController,
+  clusterDns,
+  hostNetwork,
+  csrSigning,
+  csrApproving,
+  bootstrapSigner,
+  tokenCleaner,
+  rbac,
+  clusterRoleAggregation,
+  serviceAccountToken,
+  nodeAuthorizer,
+  bootstrapToken,
+  oidc,
+  tokenWebhook,
+  endpointsController,
+  endpointSliceController,
+  nodeLifecycleController,
+  nodeIpamController,
+  endpointSliceMirroringController,
+  serviceAccountTokenController,
+  webhookAuthorizer,
+  ...schedulerPlugins,
+  ...admissionAndAuditPlugins,
+  simulatedNodes,
+  ...kubeletPlugins,
+].sort((a, b) => a.name.localeCompare(b.name));

@@ -14,7 +14,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const cfg = JSON.parse(process.argv[2]);
-const pki = { ca: readFileSync(join(cfg.pki, "ca.crt")), cert: readFileSync(join(cfg.pki, "admin.crt")), key: readFileSync(join(cfg.pki, "admin.key")) };
+// `user`: the file stem of another client certificate in the pki folder (admin by default).
+const user = cfg.user ?? "admin";
+const pki = { ca: readFileSync(join(cfg.pki, "ca.crt")), cert: readFileSync(join(cfg.pki, `${user}.crt`)), key: readFileSync(join(cfg.pki, `${user}.key`)) };
 /** Streams per connection: client-go multiplexes everything over one; a few spread the TLS work. */
 const STREAMS_PER_SESSION = 100;
 

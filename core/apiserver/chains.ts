@@ -79,6 +79,10 @@ export interface AdmissionRequest {
   object?: Record<string, any>;
   oldObject?: Record<string, any>;
   dryRun: boolean;
+  /** Adds a `Warning` header to the response (upstream's warning.AddWarning). */
+  warn(message: string): void;
+  /** Adds an annotation to the request's audit event; keys are prefixed with the plugin's name by convention. */
+  annotate(key: string, value: string): void;
 }
 
 /**
@@ -90,21 +94,29 @@ export interface AdmissionPlugin {
   validate?(req: AdmissionRequest): Promise<void> | void;
 }
 
+/** An audit.k8s.io/v1 Event. */
 export interface AuditEvent {
+  kind: "Event";
+  apiVersion: "audit.k8s.io/v1";
   level: "Metadata" | "Request" | "RequestResponse";
   auditID: string;
-  stage: "ResponseComplete" | "ResponseStarted" | "Panic";
+  stage: "RequestReceived" | "ResponseStarted" | "ResponseComplete" | "Panic";
   requestURI: string;
   verb: string;
   user: UserInfo;
+  impersonatedUser?: UserInfo;
   sourceIPs: string[];
   userAgent?: string;
   objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string; apiVersion?: string; subresource?: string };
-  responseStatus?: { code: number };
+  responseStatus?: { metadata: Record<string, never>; status?: string; message?: string; reason?: string; code: number };
+  requestObject?: unknown;
+  responseObject?: unknown;
   requestReceivedTimestamp: string;
   stageTimestamp: string;
+  annotations?: Record<string, string>;
 }
 
+/** A backend receiving audit events (upstream's audit log and webhook backends); it should not block the request. */
 export interface AuditSink {
   write(event: AuditEvent): void | Promise<void>;
 }

@@ -11,14 +11,19 @@ import { ResourceCatalog } from "./registry/catalog.js";
 import { Stores } from "./registry/stores.js";
 import { strategies } from "./kinds/index.js";
 import { subresourceHandlers } from "./kinds/subresource-handlers.js";
-import { podExec } from "./kinds/pod-exec.js";
 import { reviewHandlers } from "./kinds/reviews.js";
 import { servedFromCrd } from "./kinds/crds.js";
+import { checkPolicy, type AuditPolicy } from "./audit/policy.js";
 import { runAdmission } from "./filters/admission.js";
+import { clusterReaderFor } from "./cluster-reader.js";
 import { createApp } from "./http/app.js";
 import { OpenApi } from "./http/openapi.js";
 import { instrumentStorage, requestMetrics } from "./http/metrics.js";
 import { bootstrapCluster } from "./bootstrap.js";
+import { publishClusterInfo } from "./cluster-info.js";
+import { serviceAccountIssuerOf } from "./service-account-issuer.js";
+import { tokenRequest } from "./kinds/token-request.js";
+import { clusterObjectsOf, type ClusterObjectsHost } from "./cluster-objects.js";
 import { forbiddenMessage, notFound } from "../api/status.js";
 import { ensureClusterPki, writeKubeconfig } from "../pki/index.js";
 
@@ -32,6 +37,7 @@ export class ApiServerMain implements Component {
   /** Open connections, destroyed at stop (watches would otherwise hold the server open). */
   private readonly connections = new Set<Socket>();
   private stores: Stores | undefined;
+  private objects: ClusterObjectsHost | undefined;
   private port = 0;
   private kubeconfig = "";
   private ready = false;
@@ -63,13 +69,23 @@ export class ApiServerMain implements Component {
     const catalog = new ResourceCatalog();
     const kinds = strategies({ storage, serviceClusterIPRange: s.serviceClusterIPRange, serviceNodePortRange: s.serviceNodePortRange });
     const admission = () => this.ctx.entries(ApiServer.admission);
+    const objects = clusterObjectsOf(this.ctx);
+    const issuer = serviceAccountIssuerOf(this.ctx);
+    this.objects = objects;
+    const auditPolicy = this.ctx.config.auditPolicy as AuditPolicy | undefined;
+    const policyProblems = auditPolicy ? checkPolicy(auditPolicy) : [];
+    if (policyProblems.length) throw new Error(`invalid audit policy: ${policyProblems.join("; ")}`);
     let stores!: Stores;
     stores = new Stores(
       catalog,
       storage,
       kinds,
       {
-        admit: (req, phase) => runAdmission(admission(), req, phase),
+        admit: async (req, phase) => {
+          // Plugins' write guards (RBAC's escalation check) come before admission, as upstream's storage wrappers do.
+          if (phase === "mutate") await objects.check(req);
+          return runAdmission(admission(), req, phase);
+        },
         // Like upstream's namespace lifecycle admission: the cache answers, storage only when the cache has not seen it.
         checkNamespace: async (namespace, creating) => {
           const namespaces = await stores.for("", "v1", "namespaces");
@@ -83,15 +99,20 @@ export class ApiServerMain implements Component {
       { capacity: s.watchCacheCapacity, bookmarkIntervalMs: s.bookmarkIntervalSeconds * 1000, logger },
     );
     this.stores = stores;
+    clusterReaderFor(this.ctx).bind(stores);
     await this.serveCrds(stores);
 
-    let kubeletClient: Promise<{ cert: string; key: string }> | undefined;
+    const pkiDir = join(this.ctx.dataDir, "pki");
+    const serviceIP = kinds.serviceIPs.first;
+    const pki = s.secure ? await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") }) : undefined;
+    const kubelet = pki ? { cert: pki.kubeletClientCert, key: pki.kubeletClientKey, preferredAddressTypes: s.kubeletPreferredAddressTypes, timeoutMs: s.kubeletTimeoutSeconds * 1000 } : undefined;
     const app = createApp({
       stores,
       maxBodyBytes: s.maxRequestBodyBytes,
       minRequestTimeoutSeconds: s.minRequestTimeoutSeconds,
-      subresources: subresourceHandlers(stores, () => kubeletClient),
-      upgrades: new Map([["/pods/exec", podExec(stores, () => kubeletClient)]]),
+      subresources: new Map([...subresourceHandlers(stores, kubelet), ["/serviceaccounts/token", tokenRequest(stores, issuer)]]),
+      ...(kubelet ? { kubelet } : {}),
+      serviceAccountIssuer: issuer,
       reviews: reviewHandlers({ authenticators: () => this.ctx.entries(ApiServer.authentication), authorizers: () => this.ctx.entries(ApiServer.authorization) }),
       logger,
       authenticators: () => this.ctx.entries(ApiServer.authentication),
@@ -101,6 +122,7 @@ export class ApiServerMain implements Component {
       version: s.reportedVersion,
       openapi: new OpenApi(catalog),
       serverAddress: () => this.url().replace(/^https?:\/\//, ""),
+      audit: { policy: auditPolicy, sinks: () => this.ctx.entries(ApiServer.audit), logger },
       checks: () => [
         { name: "ping", ok: true },
         { name: "log", ok: true },
@@ -109,12 +131,8 @@ export class ApiServerMain implements Component {
       ],
     });
 
-    const pkiDir = join(this.ctx.dataDir, "pki");
-    const serviceIP = kinds.serviceIPs.first;
-    if (s.secure) {
-      const pki = await ensureClusterPki({ dir: pkiDir, serviceIP, extraSANs: [s.bindAddress, ...(s.advertiseAddress ? [s.advertiseAddress] : [])].filter((a) => a !== "0.0.0.0" && a !== "::") });
-      // What the API server shows kubelets for pods/log, as kubeadm's apiserver-kubelet-client.
-      kubeletClient = pki.issueClientCert({ commonName: "kube-apiserver-kubelet-client", organizations: ["kubeadm:cluster-admins"] });
+    if (pki) {
+      issuer.load(pki.saPrivateKey);
       // HTTP/2 for clients that offer it in ALPN (kubectl, client-go), HTTP/1.1 for the rest and for upgrades.
       const server = createSecureServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } });
       server.on("request", (req, res) => app.request(req as unknown as IncomingMessage, res as unknown as ServerResponse));
@@ -135,6 +153,8 @@ export class ApiServerMain implements Component {
 
     const endpointIP = s.advertiseAddress ?? (s.bindAddress === "0.0.0.0" ? "127.0.0.1" : s.bindAddress);
     await bootstrapCluster(stores, { serviceIP, endpointIP, port: this.port, logger });
+    if (pki) await publishClusterInfo(stores, { server: `https://${endpointIP.includes(":") ? `[${endpointIP}]` : endpointIP}:${this.port}`, caCert: pki.caCert });
+    await objects.start(stores);
     this.ready = true;
     logger.info({ url: this.url() }, "API server listening");
   }
@@ -186,6 +206,7 @@ export class ApiServerMain implements Component {
       for (const socket of this.connections) socket.destroy();
       await closed;
     }
+    this.objects?.stop();
     this.stores?.stop();
   }
 }

@@ -49,6 +49,16 @@ export interface EventRecorderOptions {
   seriesWindowMs?: number;
   /** How often repeats counted since the last write are written to their series (upstream: 30 s). */
   seriesFlushMs?: number;
+  /** Events one object may get at once from one reporter before the spam filter drops them (upstream: 25). */
+  spamBurst?: number;
+  /** How often that allowance grows back by one (upstream: one every 5 minutes). */
+  spamRefillMs?: number;
+}
+
+/** A token bucket per object: what upstream's EventCorrelator spam filter keeps. */
+interface Bucket {
+  tokens: number;
+  at: number;
 }
 
 const MAX_SERIES = 4096;
@@ -72,6 +82,7 @@ export class EventSink {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly series = new Map<string, Series>();
+  private readonly buckets = new Map<string, Bucket>();
   private writes: Promise<void> = Promise.resolve();
   private flushTimer: ReturnType<Clock["setTimeout"]> | undefined;
   private stopped = false;
@@ -93,6 +104,10 @@ export class EventSink {
     const ref = toReference(regarding);
     const rel = related ? toReference(related) : undefined;
     const key = JSON.stringify([controller, ref.apiVersion, ref.kind, ref.namespace, ref.name, ref.uid, ref.fieldPath, rel?.uid, reason, action, type, note]);
+    if (!this.allow(JSON.stringify([controller, ref.kind, ref.namespace, ref.name, ref.uid]), now)) {
+      this.logger.debug({ regarding: `${ref.kind} ${ref.namespace ?? ""}/${ref.name}`, reason }, "event dropped by the spam filter");
+      return;
+    }
     const seen = this.series.get(key);
     if (seen && now - seen.firstSeen < (this.opts.seriesWindowMs ?? 360_000)) {
       seen.count++;
@@ -159,6 +174,24 @@ export class EventSink {
 
   private enqueue(write: () => Promise<void>): void {
     this.writes = this.writes.then(write).catch((err) => this.logger.warn({ err: (err as Error).message }, "could not write event"));
+  }
+
+  /**
+   * Upstream's spam filter: each object gets `spamBurst` events from one reporter, then one
+   * more per `spamRefillMs`, so a controller creating 1,000 pods for one ReplicaSet writes a
+   * few dozen Events about it, not a thousand.
+   */
+  private allow(object: string, now: number): boolean {
+    const burst = this.opts.spamBurst ?? 25;
+    const refill = this.opts.spamRefillMs ?? 300_000;
+    const b = this.buckets.get(object) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + (now - b.at) / refill);
+    b.at = now;
+    if (this.buckets.size >= MAX_SERIES && !this.buckets.has(object)) this.buckets.delete(this.buckets.keys().next().value!);
+    this.buckets.set(object, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
   }
 
   /** Drops series out of their window, then the oldest, keeping the cache bounded as upstream's LRU does. */

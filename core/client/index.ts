@@ -8,7 +8,8 @@
  *   `ApiStatusError`s (`code`, `reason`); `isNotFound`, `isConflict`, … test them.
  * - `loadKubeconfig` or an in-memory `ClientConfig` to connect.
  * - `SharedInformerFactory` / `SharedInformer` / `Indexer`: list-then-watch caches with indexes
- *   (namespace built in), resume from the last resourceVersion, relist on 410, resync, handlers.
+ *   (namespace built in), resume from the last resourceVersion, relist on 410, resync, handlers;
+ *   `metadataInformerFor` and `ResourceClient.metadataOnly()` read PartialObjectMetadata only.
  * - `WorkQueue` and `runWorkers`: the rate-limited, de-duplicating work queue and its workers;
  *   `workQueueMetrics` gives upstream's `workqueue_*` metrics.
  * - `LeaderElector`: leader election on a coordination.k8s.io/v1 Lease.
@@ -16,10 +17,11 @@
  * - `discoverPreferredResources`: every served resource at its preferred version.
  * - `Clock`: the time source everything that waits asks, for tests with a fake clock.
  */
-export { KubeClient, ResourceClient, transportFor, type RequestOptions } from "./rest-client.js";
+export { KubeClient, METADATA_ACCEPT, ResourceClient, transportFor, type RequestOptions } from "./rest-client.js";
 export { loadKubeconfig, type ClientConfig } from "./config.js";
 export type { Transport, TransportRequest, TransportResponse, TransportStream } from "./transport.js";
 export { HttpsTransport } from "./https-transport.js";
+export { DeferredTransport } from "./deferred-transport.js";
 export { Http2Transport } from "./http2-transport.js";
 export { NegotiatingTransport, negotiateProtocol, type Protocol } from "./negotiating-transport.js";
 export {

@@ -29,10 +29,30 @@ export class SharedInformerFactory {
     ref: ResourceRef,
     opts: Pick<SharedInformerOptions<T>, "resyncMs" | "labelSelector" | "fieldSelector"> & { namespace?: string } = {},
   ): SharedInformer<T> {
-    const key = [ref.group, ref.version, ref.resource, opts.namespace ?? "", opts.labelSelector ?? "", opts.fieldSelector ?? ""].join("|");
+    return this.shared(ref, opts, false);
+  }
+
+  /**
+   * An informer holding metadata only (upstream's metadata informers): PartialObjectMetadata
+   * from get, list and watch, for controllers that read no spec or status.
+   */
+  metadataInformerFor(
+    ref: ResourceRef,
+    opts: Pick<SharedInformerOptions<KubeObject>, "resyncMs" | "labelSelector" | "fieldSelector"> & { namespace?: string } = {},
+  ): SharedInformer<KubeObject> {
+    return this.shared(ref, opts, true);
+  }
+
+  private shared<T extends KubeObject>(
+    ref: ResourceRef,
+    opts: Pick<SharedInformerOptions<T>, "resyncMs" | "labelSelector" | "fieldSelector"> & { namespace?: string },
+    metadataOnly: boolean,
+  ): SharedInformer<T> {
+    const key = [metadataOnly ? "metadata" : "full", ref.group, ref.version, ref.resource, opts.namespace ?? "", opts.labelSelector ?? "", opts.fieldSelector ?? ""].join("|");
     let informer = this.informers.get(key) as SharedInformer<T> | undefined;
     if (!informer) {
-      informer = new SharedInformer<T>(this.client.resource<T>(ref, opts.namespace), {
+      const resource = this.client.resource<T>(ref, opts.namespace);
+      informer = new SharedInformer<T>(metadataOnly ? resource.metadataOnly() : resource, {
         resyncMs: opts.resyncMs ?? this.opts.defaultResyncMs ?? 0,
         ...(opts.labelSelector ? { labelSelector: opts.labelSelector } : {}),
         ...(opts.fieldSelector ? { fieldSelector: opts.fieldSelector } : {}),

@@ -24,4 +24,6 @@ export const Resources = {
   cronJobs: { group: "batch", version: "v1", resource: "cronjobs", namespaced: true, kind: "CronJob" },
   endpointSlices: { group: "discovery.k8s.io", version: "v1", resource: "endpointslices", namespaced: true, kind: "EndpointSlice" },
   podDisruptionBudgets: { group: "policy", version: "v1", resource: "poddisruptionbudgets", namespaced: true, kind: "PodDisruptionBudget" },
+  certificateSigningRequests: { group: "certificates.k8s.io", version: "v1", resource: "certificatesigningrequests", namespaced: false, kind: "CertificateSigningRequest" },
+  subjectAccessReviews: { group: "authorization.k8s.io", version: "v1", resource: "subjectaccessreviews", namespaced: false, kind: "SubjectAccessReview" },
 } as const satisfies Record<string, ResourceRef>;

@@ -27,7 +27,12 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /** The Accept header; JSON by default. */
+  accept?: string;
 }
+
+/** What client-go's metadata client sends: PartialObjectMetadata, whole objects from servers that cannot. */
+export const METADATA_ACCEPT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
 /** Counts requests by verb, so a benchmark or a test can say how many calls a controller made. */
 export interface RequestCounter {
@@ -63,7 +68,7 @@ export class KubeClient {
 
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const full = path + queryString(opts.query);
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { Accept: opts.accept ?? "application/json" };
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
@@ -80,11 +85,11 @@ export class KubeClient {
    * Watch events from `path` until the server ends the stream or `signal` aborts. An ERROR event
    * is thrown as an ApiStatusError (a 410 means: list again).
    */
-  async *watch<T extends KubeObject = KubeObject>(path: string, query: Query, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+  async *watch<T extends KubeObject = KubeObject>(path: string, query: Query, signal: AbortSignal, accept = "application/json"): AsyncGenerator<WatchEvent<T>> {
     const full = path + queryString({ ...query, watch: true });
     let res;
     try {
-      res = await this.transport.stream({ method: "GET", path: full, headers: { Accept: "application/json" }, signal });
+      res = await this.transport.stream({ method: "GET", path: full, headers: { Accept: accept }, signal });
     } catch (err) {
       if (signal.aborted) return;
       throw err;
@@ -129,11 +134,21 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
     readonly client: KubeClient,
     readonly ref: ResourceRef,
     readonly namespace?: string,
+    /** Set for a metadata-only client: get, list and watch then carry PartialObjectMetadata. */
+    private readonly accept?: string,
   ) {}
 
   /** The same resource in another namespace. */
   inNamespace(namespace: string | undefined): ResourceClient<T> {
-    return new ResourceClient<T>(this.client, this.ref, namespace);
+    return new ResourceClient<T>(this.client, this.ref, namespace, this.accept);
+  }
+
+  /**
+   * This resource read as metadata only (client-go's metadata client): objects carry
+   * `metadata` and no spec or status, which is all a garbage collector or quota counter needs.
+   */
+  metadataOnly(): ResourceClient<T> {
+    return new ResourceClient<T>(this.client, this.ref, this.namespace, METADATA_ACCEPT);
   }
 
   /** `/api/v1/namespaces/ns/pods/name/status`-style paths. */
@@ -152,11 +167,11 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   get(name: string, opts: { subresource?: string; signal?: AbortSignal } = {}): Promise<T> {
-    return this.client.request<T>("GET", this.path(name, opts.subresource), opts.signal ? { signal: opts.signal } : {});
+    return this.client.request<T>("GET", this.path(name, opts.subresource), { ...(opts.signal ? { signal: opts.signal } : {}), ...(this.accept ? { accept: this.accept } : {}) });
   }
 
   list(opts: ListOptions = {}): Promise<KubeList<T>> {
-    return this.client.request<KubeList<T>>("GET", this.path(), { query: { ...opts } });
+    return this.client.request<KubeList<T>>("GET", this.path(), { query: { ...opts }, ...(this.accept ? { accept: this.accept } : {}) });
   }
 
   /** Every page of a list, at one revision. */
@@ -173,7 +188,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
   }
 
   watch(opts: WatchOptions, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
-    return this.client.watch<T>(this.path(), { ...opts }, signal);
+    return this.client.watch<T>(this.path(), { ...opts }, signal, this.accept);
   }
 
   create(obj: T, opts: WriteOptions = {}): Promise<T> {

@@ -4,11 +4,11 @@ import type { PluginEntry } from "../kernel/extension-point.js";
 import type { Controller } from "./controller.js";
 import { controllerManagerCredentials } from "./connection.js";
 import { selectControllers } from "./controller-selection.js";
-import { parseDuration } from "./durations.js";
+import { parseDuration } from "../api/durations.js";
 import { ControllerManager } from "./points.js";
 import type { ControllerManagerSettings } from "./settings.js";
 import { sharedServices, type SharedServices } from "./shared-services.js";
-import { StatusServer } from "./status-server.js";
+import { StatusServer } from "../kernel/status-server.js";
 
 /**
  * The controller manager: connects, then campaigns for the kube-controller-manager Lease and runs

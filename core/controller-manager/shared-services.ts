@@ -1,9 +1,8 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { EventSink, KubeClient, SharedInformerFactory, realClock, type Clock } from "../client/index.js";
+import { DeferredTransport, EventSink, KubeClient, SharedInformerFactory, realClock, type Clock } from "../client/index.js";
 import type { ComponentContext } from "../kernel/component.js";
-import { DeferredTransport } from "./connection.js";
-import { parseDuration } from "./durations.js";
+import { parseDuration } from "../api/durations.js";
 import type { ControllerManagerSettings } from "./settings.js";
 
 /** What every controller of one controller manager shares: one connection, one informer cache, one event sink. */
@@ -22,7 +21,7 @@ const byComponent = new WeakMap<ComponentContext<any>, SharedServices>();
 export function sharedServices(ctx: ComponentContext<ControllerManagerSettings>): SharedServices {
   let s = byComponent.get(ctx);
   if (!s) {
-    const transport = new DeferredTransport();
+    const transport = new DeferredTransport("the controller manager");
     const client = new KubeClient(transport);
     const identity = ctx.settings.identity ?? `${hostname()}_${randomUUID()}`;
     const min = parseDuration(ctx.settings.minResyncPeriod);

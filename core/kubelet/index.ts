@@ -4,7 +4,7 @@ export type { KubeletHandle } from "./handle.js";
 export type { MountedVolume, ProbeContext, ProbePlugin, ProbeResult, RuntimePlugin, VolumeContext, VolumePlugin } from "./plugin-api.js";
 export type { Container, HttpGetAction, KeyToPath, Pod, Probe, TcpSocketAction, Volume } from "./api-types.js";
 export type { RuntimeService } from "./cri/runtime-service.js";
-export { CriClient, CriError } from "./cri/client.js";
+export { RemoteRuntime, CriError } from "./cri/client.js";
 export { podField } from "./env.js";
 export { writeAtomically } from "./atomic-writer.js";
 export { resolvePort } from "./ports.js";

@@ -8,7 +8,7 @@ import { streamContainerLog } from "./container-logs.js";
 import type { RuntimeService } from "./cri/runtime-service.js";
 import { hostIPv4 } from "./node-status.js";
 import { inspectPod, latest, previous } from "./runtime-state.js";
-import { proxyUpgrade } from "../api/upgrade-proxy.js";
+import { proxyUpgrade } from "./stream-proxy.js";
 import type { Duplex } from "node:stream";
 
 export interface KubeletServerSource {

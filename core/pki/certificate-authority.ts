@@ -1,6 +1,7 @@
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import { ECDSA_P256, newKeyPair, privateKeyPem, signingKeyFromPem } from "./keys.js";
+import { subjectAltNames, x509Usages, type ParsedCertificateRequest } from "./certificate-request.js";
 
 // @peculiar/x509 does its signing through a WebCrypto provider; Node's is complete, so no polyfill is needed.
 x509.cryptoProvider.set(webcrypto as never);
@@ -63,6 +64,11 @@ export interface CertificateAuthority {
   readonly cert: string;
   readonly key: string;
   issue(request: LeafRequest): Promise<CertAndKey>;
+  /**
+   * Signs a verified certificate request as it stands (its subject, key and names) with the
+   * given certificates.k8s.io usages, valid for `durationMs`: what a CSR signer issues.
+   */
+  sign(request: ParsedCertificateRequest, usages: string[], durationMs: number): Promise<string>;
 }
 
 export async function loadCertificateAuthority(ca: CertAndKey): Promise<CertificateAuthority> {
@@ -104,6 +110,28 @@ export async function loadCertificateAuthority(ca: CertAndKey): Promise<Certific
         extensions,
       });
       return { cert: cert.toString("pem") + "\n", key: privateKeyPem(keys.privateKey) };
+    },
+    async sign(parsed, usages, durationMs) {
+      const { keyUsage, extended } = x509Usages(usages);
+      const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true), authorityKeyId];
+      if (keyUsage) extensions.push(new x509.KeyUsagesExtension(keyUsage, true));
+      if (extended.length) extensions.push(new x509.ExtendedKeyUsageExtension(extended, false));
+      const san = subjectAltNames(parsed.request);
+      if (san) extensions.push(new x509.SubjectAlternativeNameExtension(san.names.toJSON(), false));
+      const now = Date.now();
+      const caNotAfter = caCert.notAfter.getTime();
+      const cert = await x509.X509CertificateGenerator.create({
+        subject: parsed.request.subjectName,
+        issuer,
+        notBefore: new Date(now - BACKDATE_MS),
+        // Never past the CA's own expiry, as upstream's signer caps it.
+        notAfter: new Date(Math.min(now + durationMs, caNotAfter)),
+        signingAlgorithm: ECDSA_P256,
+        publicKey: parsed.request.publicKey,
+        signingKey,
+        extensions,
+      });
+      return cert.toString("pem") + "\n";
     },
   };
 }

@@ -8,6 +8,8 @@ import { ensureServiceAccountKey } from "./service-account-key.js";
 const CA_DAYS = 3650;
 const LEAF_DAYS = 365;
 const ADMIN = { commonName: "kubernetes-admin", organizations: ["system:masters"] };
+/** What the API server presents to kubelets (logs, exec, attach, port-forward), as kubeadm names it. */
+const KUBELET_CLIENT = { commonName: "kube-apiserver-kubelet-client", organizations: ["system:masters"] };
 
 /** The cluster's key material as PEM text, and a way to issue more client certificates from its CA. */
 export interface ClusterPki {
@@ -17,6 +19,8 @@ export interface ClusterPki {
   serverKey: string;
   adminCert: string;
   adminKey: string;
+  kubeletClientCert: string;
+  kubeletClientKey: string;
   /** Signs service-account JWTs (ES256); `sa.key`/`sa.pub`. */
   saPrivateKey: string;
   saPublicKey: string;
@@ -65,9 +69,10 @@ export async function ensureClusterPki(opts: ClusterPkiOptions): Promise<Cluster
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const ca = await ensureCA(dir);
   const names = apiServerNames(opts.serviceIP, opts.extraSANs);
-  const [server, admin, sa] = await Promise.all([
+  const [server, admin, kubeletClient, sa] = await Promise.all([
     ensureLeaf(dir, "apiserver", ca, names, () => ca.issue({ commonName: "kube-apiserver", days: LEAF_DAYS, serving: names })),
     ensureLeaf(dir, "admin", ca, ADMIN, () => ca.issue({ ...ADMIN, days: LEAF_DAYS, clientAuth: true })),
+    ensureLeaf(dir, "apiserver-kubelet-client", ca, KUBELET_CLIENT, () => ca.issue({ ...KUBELET_CLIENT, days: LEAF_DAYS, clientAuth: true })),
     ensureServiceAccountKey(dir),
   ]);
   return {
@@ -77,6 +82,8 @@ export async function ensureClusterPki(opts: ClusterPkiOptions): Promise<Cluster
     serverKey: server.key,
     adminCert: admin.cert,
     adminKey: admin.key,
+    kubeletClientCert: kubeletClient.cert,
+    kubeletClientKey: kubeletClient.key,
     saPrivateKey: sa.privateKey,
     saPublicKey: sa.publicKey,
     issueClientCert: (r) => ca.issue({ commonName: r.commonName, organizations: r.organizations ?? [], days: r.days ?? LEAF_DAYS, clientAuth: true }),

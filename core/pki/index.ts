@@ -3,3 +3,5 @@ export { kubeconfigText, writeKubeconfig, type KubeconfigOptions } from "./kubec
 export { identityFromCertificate, type CertificateIdentity } from "./identity.js";
 export { apiServerNames, type ServingNames } from "./apiserver-names.js";
 export { createCertificateAuthority, loadCertificateAuthority, type CertAndKey, type CertificateAuthority, type LeafRequest } from "./certificate-authority.js";
+export { createCertificateRequest, parseCertificateRequest, type ParsedCertificateRequest } from "./certificate-request.js";
+export { LEGACY_SERVICE_ACCOUNT_ISSUER, serviceAccountKeyId } from "./service-account-key.js";

@@ -1,4 +1,4 @@
-import { createPrivateKey } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { newKeyPair, privateKeyPem, publicKeyPem, publicKeyPemOf } from "./keys.js";
 import { PUBLIC_MODE, SECRET_MODE, readIfPresent, writeFileAtomic } from "./pki-files.js";
@@ -34,3 +34,12 @@ export async function ensureServiceAccountKey(dir: string): Promise<ServiceAccou
   if ((await readIfPresent(pubFile)) !== publicKey) await writeFileAtomic(pubFile, publicKey, PUBLIC_MODE);
   return { privateKey, publicKey };
 }
+
+/** The `kid` of tokens a key signs, as upstream derives it: the SHA-256 of the public key's DER, base64url. */
+export function serviceAccountKeyId(key: KeyObject | string): string {
+  const publicKey = typeof key !== "string" && key.type === "public" ? key : createPublicKey(key);
+  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("base64url");
+}
+
+/** The issuer of legacy (secret-based) service-account tokens, which have no expiry or audience. */
+export const LEGACY_SERVICE_ACCOUNT_ISSUER = "kubernetes/serviceaccount";

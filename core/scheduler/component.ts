@@ -1,14 +1,16 @@
 import { defineComponent, type ComponentContext } from "../kernel/component.js";
-import { ErrorCodes, KitbashError } from "../kernel/errors.js";
+import type { JsonSchema } from "../kernel/json-schema.js";
+import settingsSchema from "../../schemas/components/scheduler.settings.schema.json" with { type: "json" };
 import { kubeSchedulerConfigurationAdapter } from "./config/adapter.js";
 import type { SchedulerHandle } from "./handle.js";
 import { Scheduler } from "./points.js";
 import { SchedulerServices } from "./services.js";
+import type { SchedulerSettings } from "./settings.js";
 
 const services = new WeakMap<object, SchedulerServices>();
 
 /** One services object per running component, shared by its plugins' handles and its loop. */
-export function schedulerServices(ctx: ComponentContext): SchedulerServices {
+export function schedulerServices(ctx: ComponentContext<any>): SchedulerServices {
   let s = services.get(ctx);
   if (!s) {
     const parallelism = ((ctx.config.KubeSchedulerConfiguration as { parallelism?: number } | undefined)?.parallelism) ?? 16;
@@ -17,17 +19,17 @@ export function schedulerServices(ctx: ComponentContext): SchedulerServices {
   return s;
 }
 
-export const schedulerComponent = defineComponent<Record<string, never>, SchedulerHandle>({
+export const schedulerComponent = defineComponent<SchedulerSettings, SchedulerHandle>({
   name: "scheduler",
   description: "Assigns pending pods to nodes through the scheduling framework's extension points",
   after: ["apiserver"],
   group: "leaderElected",
   points: Object.values(Scheduler),
+  settings: settingsSchema as JsonSchema,
   configAdapters: [kubeSchedulerConfigurationAdapter],
   handle: (base, ctx) => schedulerServices(ctx).handle(base),
-  create: () => {
-    throw new KitbashError(ErrorCodes.LIFECYCLE, "the scheduler cannot run yet: it needs the API client (informers, pods/binding, events, leader election), which this build does not carry", {
-      hint: "profiles validate and resolve; run the scheduler in memory through core/scheduler's MemoryCluster",
-    });
+  create: async (ctx) => {
+    const { SchedulerMain } = await import("./scheduler-main.js");
+    return new SchedulerMain(ctx);
   },
 });

@@ -51,6 +51,26 @@ describe("EventSink", () => {
     await sink.stop();
   });
 
+  it("drops an object's events past the spam filter's burst, allowing one more per refill period", async () => {
+    const clock = new FakeClock();
+    const t = new RecordingTransport();
+    const sink = new EventSink({ client: new KubeClient(t), reportingController: "x", reportingInstance: "x-1", clock });
+    const rec = sink.recorderFor("x");
+    for (let i = 0; i < 30; i++) rec.event(cm, "Normal", "SuccessfulCreate", "Create", `Created pod: p-${i}`);
+    await sink.flush();
+    expect(t.calls).toHaveLength(25);
+    // Another object has its own allowance.
+    rec.event({ ...cm, metadata: { ...cm.metadata, name: "d", uid: "u2" } }, "Normal", "SuccessfulCreate", "Create", "Created pod: q");
+    await sink.flush();
+    expect(t.calls).toHaveLength(26);
+    clock.advance(300_000);
+    rec.event(cm, "Normal", "SuccessfulCreate", "Create", "Created pod: p-30");
+    rec.event(cm, "Normal", "SuccessfulCreate", "Create", "Created pod: p-31");
+    await sink.flush();
+    expect(t.calls.map((c) => c.body.note).slice(26)).toEqual(["Created pod: p-30"]);
+    await sink.stop();
+  });
+
   it("a different note, type or object is a new event; the same one after the window starts a new series", async () => {
     const clock = new FakeClock();
     const t = new RecordingTransport();

@@ -2,7 +2,8 @@ import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadKubeconfig } from "../../core/client/config.js";
-import { DeferredTransport, controllerManagerCredentials } from "../../core/controller-manager/connection.js";
+import { controllerManagerCredentials } from "../../core/controller-manager/connection.js";
+import { DeferredTransport } from "../../core/client/index.js";
 import { ensureClusterPki, writeKubeconfig } from "../../core/pki/index.js";
 import { tempDir } from "../support/temp.js";
 

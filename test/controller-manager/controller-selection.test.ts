@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { selectControllers } from "../../core/controller-manager/controller-selection.js";
 import type { Controller } from "../../core/controller-manager/controller.js";
-import { parseDuration } from "../../core/controller-manager/durations.js";
+import { parseDuration } from "../../core/api/durations.js";
 import { KitbashError } from "../../core/kernel/errors.js";
 
 const entry = (name: string, extra: Partial<Controller> = {}) => ({ name, weight: 0, instance: { run: async () => undefined, ...extra } as Controller });

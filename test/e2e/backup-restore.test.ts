@@ -7,6 +7,7 @@ import { kitbashBin, projectRoot } from "../support/cli.js";
 import { etcdAvailable, startEtcd, type EtcdMember } from "../support/etcd.js";
 import { partAvailable } from "../support/parts.js";
 import { tempDir } from "../support/temp.js";
+import { until } from "../support/until.js";
 
 const ready = partAvailable("kubectl", hasKubectl(), "the machine image (kubectl v1.32 on PATH)") && etcdAvailable();
 
@@ -35,7 +36,24 @@ async function identities(c: Cluster): Promise<Record<string, [string, string]>>
     const [uid, created] = r.stdout.split(" ");
     out[what.join("/")] = [uid!, created!];
   }
+  // The Deployment's ReplicaSet and Pods, which its controllers made: after a move they are adopted, not made again.
+  for (const kind of ["replicasets", "pods"]) {
+    const r = await c.kubectl(["-n", "demo", "get", kind, "-l", "app=web", "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.uid}{\"\\n\"}{end}"]);
+    for (const line of r.stdout.trim().split("\n").filter(Boolean)) {
+      const [name, uid] = line.split(" ");
+      out[`${kind}/${name}`] = [uid!, ""];
+    }
+  }
   return out;
+}
+
+/** Waits until the Deployment's controllers have made its ReplicaSet and both Pods. */
+async function deploymentSettled(c: Cluster): Promise<void> {
+  await until("web's ReplicaSet and 2 Pods", async () => {
+    const rs = (await c.kubectl(["-n", "demo", "get", "replicasets", "-l", "app=web", "-o", "name"])).stdout.trim().split("\n").filter(Boolean);
+    const pods = (await c.kubectl(["-n", "demo", "get", "pods", "-l", "app=web", "-o", "name"])).stdout.trim().split("\n").filter(Boolean);
+    return rs.length === 1 && pods.length === 2;
+  }, 30_000);
 }
 
 describe.runIf(ready)("backup and restore across backends", () => {
@@ -55,7 +73,9 @@ describe.runIf(ready)("backup and restore across backends", () => {
     expect((await cluster.kubectl(["-n", "demo", "create", "configmap", "app", "--from-literal=color=blue"])).code).toBe(0);
     expect((await cluster.kubectl(["-n", "demo", "create", "secret", "generic", "pw", "--from-literal=password=s3cret"])).code).toBe(0);
     expect((await cluster.kubectl(["-n", "demo", "create", "deployment", "web", "--image=nginx", "--replicas=2"])).code).toBe(0);
+    await deploymentSettled(cluster);
     const before = await identities(cluster);
+    expect(Object.keys(before).filter((k) => k.startsWith("pods/"))).toHaveLength(2);
 
     // The running server holds the sqlite file's lock.
     const locked = await kitbash(["backup", "--out", file, "--data-dir", sqliteDir]);
@@ -78,6 +98,9 @@ describe.runIf(ready)("backup and restore across backends", () => {
     expect(again.stderr).toMatch(/^error: the target store is not empty \(it holds \d+ keys\)/);
 
     cluster = await startCluster(etcdDir, etcdStorage(etcd.endpoint));
+    expect(await identities(cluster)).toEqual(before);
+    // Given a moment, the controllers on etcd adopt what they find rather than making more.
+    await new Promise((r) => setTimeout(r, 2000));
     expect(await identities(cluster)).toEqual(before);
     expect((await cluster.kubectl(["-n", "demo", "get", "configmap", "app", "-o", "jsonpath={.data.color}"])).stdout).toBe("blue");
     // The cluster on etcd goes on working: writes land and get etcd revisions.

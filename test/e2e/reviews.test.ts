@@ -37,6 +37,7 @@ describe("access and token reviews", () => {
   it("runs a TokenReview through the authenticators, where no plugin knows the token", async () => {
     const tr = await post("/apis/authentication.k8s.io/v1/tokenreviews", { spec: { token: "not-a-known-token" } });
     expect(tr.status).toBe(201);
-    expect(tr.body.status).toEqual({ authenticated: false, user: {} });
+    // As upstream: not authenticated, with the chain's reason.
+    expect(tr.body.status).toEqual({ authenticated: false, user: {}, error: "anonymous: invalid bearer token" });
   });
 });

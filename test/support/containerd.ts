@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CriClient } from "../../core/kubelet/cri/client.js";
+import { RemoteRuntime } from "../../core/kubelet/cri/client.js";
 import { partAvailable } from "./parts.js";
 
 const SANDBOX_IMAGE = "registry.k8s.io/pause:3.6";
@@ -35,7 +35,7 @@ export interface PrivateContainerd {
   /** The bridge its CNI config creates (removed on stop). */
   bridge: string;
   subnet: string;
-  cri: CriClient;
+  cri: RemoteRuntime;
   stop(): Promise<void>;
 }
 
@@ -100,7 +100,7 @@ export async function startPrivateContainerd(dir: string): Promise<PrivateContai
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   const deadline = Date.now() + 30_000;
-  const cri = new CriClient(socket, 60_000);
+  const cri = new RemoteRuntime(socket, 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`private containerd exited (${child.exitCode}); see ${join(dir, "containerd.log")}`);
     try {

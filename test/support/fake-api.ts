@@ -72,6 +72,7 @@ export class FakeApi implements Transport {
     try {
       return ok(this.handle(req.method, t, url.searchParams, body, req.headers["Content-Type"] ?? ""));
     } catch (err) {
+      if (err instanceof Error && err.name === "JsonPatchError") err = new Failure(422, "Invalid", err.message);
       if (err instanceof Failure) return { status: err.code, headers: {}, body: Buffer.from(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", code: err.code, reason: err.reason, message: err.message })) };
       throw err;
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -7,7 +8,11 @@ import type { Authenticator, Authorizer, RequestAttributes, UserInfo } from "../
 import { authenticate } from "../filters/authenticate.js";
 import { authorize } from "../filters/authorize.js";
 import { hasImpersonation, impersonate } from "../filters/impersonate.js";
-import { notFound, StatusError } from "../../api/status.js";
+import { badRequest, internalError, notFound, serviceUnavailable, StatusError } from "../../api/status.js";
+import { isKubeletSubresource, kubeletTarget } from "../kubelet/kubelet-connection.js";
+import { proxyUpgrade, refuse } from "../kubelet/kubelet-proxy.js";
+import { RequestAudit, type AuditContext } from "../audit/recorder.js";
+import { runInRequestScope, type RequestScope } from "../request-scope.js";
 import { parseRequestInfo, type RequestInfo } from "./request-info.js";
 import { sendError, sendJson } from "./respond.js";
 import { handleResource, type HandlerContext } from "./resource-handler.js";
@@ -15,6 +20,7 @@ import { aggregatedDiscovery, aggregatedVersion, apiGroupList, apiGroupOf, apiVe
 import type { RequestMetrics } from "./metrics.js";
 import type { OpenApi } from "./openapi.js";
 import { serveOpenApiV2 } from "./openapi-v2-handler.js";
+import type { ServiceAccountIssuer } from "../service-account-issuer.js";
 
 export interface AppContext extends HandlerContext {
   logger: Logger;
@@ -27,19 +33,10 @@ export interface AppContext extends HandlerContext {
   openapi: OpenApi;
   /** Named checks for /healthz, /livez and /readyz. */
   checks: () => { name: string; ok: boolean }[];
-  /** Subresources served over an HTTP/1.1 upgrade (pods/exec), keyed `group/plural/subresource`. */
-  upgrades?: UpgradeHandlers;
+  audit: AuditContext;
+  /** Issuer discovery for service-account tokens. */
+  serviceAccountIssuer: ServiceAccountIssuer;
 }
-
-export interface UpgradeRequest {
-  req: IncomingMessage;
-  socket: Duplex;
-  head: Buffer;
-  namespace: string | undefined;
-  name: string;
-  query: URLSearchParams;
-}
-export type UpgradeHandlers = Map<string, (r: UpgradeRequest) => Promise<void>>;
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
 
@@ -57,55 +54,67 @@ export interface App {
 export function createApp(ctx: AppContext): App {
   return {
     request: (req, res) => void serve(req, res, ctx),
-    upgrade: (req, socket, head) => void serveUpgrade(req, socket, head, ctx),
+    upgrade: (req, socket, head) => void upgrade(req, socket, head, ctx),
   };
 }
 
-/** A Status on the HTTP/1.1 connection an upgrade request came on. */
-function refuseUpgrade(socket: Duplex, code: number, reason: string, message: string): void {
-  const body = JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
-  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 /**
- * Upgrade requests (SPDY or WebSocket) pass authentication and authorization as any request, then
- * go to the subresource's upgrade handler (pods/exec); anything else gets a 400 Status.
+ * An HTTP/1.1 upgrade (WebSocket or SPDY): pods' exec, attach and portforward go to the pod's
+ * kubelet once the caller may `create` them (upstream's rule for WebSocket upgrades since 1.31);
+ * any other upgrade gets a Status on the connection it came on.
  */
-async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: AppContext): Promise<void> {
-  const { pathname, searchParams } = splitUrl(req.url ?? "/");
-  const info = parseRequestInfo(req.method ?? "GET", pathname, searchParams);
+async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: AppContext): Promise<void> {
   try {
-    const peer = peerCertificate(req);
-    let user = await authenticate(ctx.authenticators(), { headers: req.headers, path: pathname, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
-    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
-    await authorize(ctx.authorizers(), attributes(info, user));
-    const handler = info.resourceRequest && info.subresource && info.name ? ctx.upgrades?.get(`${info.group}/${info.resource}/${info.subresource}`) : undefined;
-    if (!handler) return refuseUpgrade(socket, 400, "BadRequest", `upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`);
-    await handler({ req, socket, head, namespace: info.namespace, name: info.name!, query: searchParams });
+    const { pathname, searchParams } = splitUrl(req.url ?? "/");
+    const info = parseRequestInfo(req.method ?? "GET", pathname, searchParams);
+    if (!info.resourceRequest || info.group !== "" || info.resource !== "pods" || !info.name || !isKubeletSubresource(info.subresource) || info.subresource === "log") {
+      throw badRequest(`upgrade to ${String(req.headers.upgrade)} is not supported on ${req.url}`);
+    }
+    if (!ctx.kubelet) throw serviceUnavailable("this API server has no kubelet client credentials (it serves plain HTTP)");
+    const { user } = await identify(req, pathname, ctx);
+    await authorize(ctx.authorizers(), attributes({ ...info, verb: "create" }, user));
+    const target = await kubeletTarget(ctx.stores, ctx.kubelet, info.namespace!, info.name, info.subresource!, searchParams);
+    proxyUpgrade(req, socket, head, target, ctx.kubelet);
   } catch (err) {
-    if (err instanceof StatusError) return refuseUpgrade(socket, err.status.code ?? 500, err.status.reason ?? "InternalError", err.status.message ?? String(err));
-    ctx.logger.error({ err, path: pathname }, "upgrade request failed");
-    refuseUpgrade(socket, 500, "InternalError", (err as Error).message);
+    if (!(err instanceof StatusError)) ctx.logger.error({ err, path: req.url }, "upgrade failed");
+    refuse(socket, err instanceof StatusError ? err : internalError((err as Error).message));
   }
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+/** The caller as authenticated, and the user it acts as: the one it impersonates when it asks to (each part authorized). */
+async function identify(req: IncomingMessage, path: string, ctx: AppContext): Promise<{ authenticated: UserInfo; user: UserInfo }> {
+  const peer = peerCertificate(req);
+  const authenticated = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+  const user = hasImpersonation(req.headers) ? await impersonate(ctx.authorizers(), authenticated, distinctHeaders(req.rawHeaders)) : authenticated;
+  return { authenticated, user };
+}
+
+function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext): Promise<void> {
+  const given = req.headers["audit-id"];
+  const scope: RequestScope = { auditID: typeof given === "string" && given ? given : randomUUID(), warnings: [], auditAnnotations: {} };
+  res.setHeader("Audit-Id", scope.auditID);
+  return runInRequestScope(scope, () => serveInScope(req, res, ctx, scope));
+}
+
+async function serveInScope(req: IncomingMessage, res: ServerResponse, ctx: AppContext, scope: RequestScope): Promise<void> {
   const { pathname, searchParams } = splitUrl(req.url ?? "/");
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   const info = parseRequestInfo(req.method ?? "GET", path, searchParams);
   const started = process.hrtime.bigint();
   let code = 500;
+  let audit: RequestAudit | undefined;
   try {
-    const peer = peerCertificate(req);
+    let authenticated: UserInfo;
     let user: UserInfo;
     try {
-      user = await authenticate(ctx.authenticators(), { headers: req.headers, path, ...(peer && Object.keys(peer).length ? { peerCertificate: peer } : {}) });
+      ({ authenticated, user } = await identify(req, path, ctx));
     } catch (err) {
       // Health and version stay readable to anyone, as upstream's system:public-info-viewer grants.
-      if (!PUBLIC_PATHS.has(path)) throw err;
-      user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
+      if (!PUBLIC_PATHS.has(path) || !(err instanceof StatusError) || err.status.code !== 401) throw err;
+      authenticated = user = { name: "system:anonymous", groups: ["system:unauthenticated"] };
     }
-    if (hasImpersonation(req.headers)) user = await impersonate(ctx.authorizers(), user, distinctHeaders(req.rawHeaders));
+    audit = new RequestAudit(ctx.audit, req, info, authenticated, user === authenticated ? undefined : user, scope);
+    audit.requestReceived();
     await authorize(ctx.authorizers(), attributes(info, user));
     if (info.resourceRequest) {
       await handleResource(req, res, info, user, searchParams, ctx);
@@ -117,6 +126,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: AppContext)
     if (!(err instanceof StatusError)) ctx.logger.error({ err, path, method: req.method }, "request failed");
     code = sendError(res, err);
   } finally {
+    audit?.complete(code);
     if (info.verb === "watch" && code === 200) {
       const labels = requestLabels(info).labels;
       ctx.metrics.longRunning.inc(labels);
@@ -227,6 +237,17 @@ async function serveNonResource(req: IncomingMessage, res: ServerResponse, path:
     res.writeHead(c.ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8" });
     res.end(c.ok ? "ok" : `[-]${check} failed: reason withheld\n${base} check failed`);
     return c.ok ? 200 : 500;
+  }
+  if (path === "/.well-known/openid-configuration") {
+    sendJson(res, 200, ctx.serviceAccountIssuer.openidConfiguration(`https://${ctx.serverAddress()}`));
+    return 200;
+  }
+  if (path === "/openid/v1/jwks") {
+    // Upstream serves the key set as application/jwk-set+json.
+    const body = JSON.stringify(await ctx.serviceAccountIssuer.jwks());
+    res.writeHead(200, { "Content-Type": "application/jwk-set+json", "Content-Length": String(Buffer.byteLength(body)) });
+    res.end(body);
+    return 200;
   }
   if (path === "/metrics") {
     const text = await ctx.metricsText();

@@ -1,3 +1,4 @@
+import { currentRequestScope } from "../request-scope.js";
 import type { IncomingMessage } from "node:http";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { badRequest, requestEntityTooLarge, unsupportedMediaType } from "../../api/status.js";
@@ -39,6 +40,13 @@ export function mediaType(req: IncomingMessage): string {
  * (which kubectl's typed commands send with no JSON fallback).
  */
 export async function decodeBody(buf: Buffer, type: string): Promise<unknown> {
+  const value = await decodeAny(buf, type);
+  const scope = currentRequestScope();
+  if (scope) scope.requestObject = value;
+  return value;
+}
+
+async function decodeAny(buf: Buffer, type: string): Promise<unknown> {
   if (!buf.length) throw badRequest("the request body is empty");
   switch (type) {
     case "application/json":

@@ -7,7 +7,10 @@ import type { KubeObj } from "../registry/strategy.js";
 import { apiVersionOf, hasSubresource, type ServedResource } from "../registry/served-resource.js";
 import { badRequest, methodNotSupported, notFound, successStatus, StatusError } from "../../api/status.js";
 import { decodeBody, mediaType, readBody } from "./body.js";
-import { sendJson } from "./respond.js";
+import { serveResourceProxy } from "../kubelet/resource-proxy.js";
+import type { KubeletCredentials } from "../kubelet/kubelet-connection.js";
+import { sendJson, sendJsonText, sendList, sharedJson } from "./respond.js";
+import { partialObjectMetadata, partialObjectMetadataList, wantsPartialMetadata } from "./partial-metadata.js";
 import { serveWatch } from "./watch.js";
 import { applyPatch } from "./patch.js";
 import { APPLY_PATCH, checkPatchOptions, serverSideApply } from "./apply.js";
@@ -40,6 +43,8 @@ export interface HandlerContext {
   minRequestTimeoutSeconds: number;
   subresources: SubresourceHandlers;
   reviews: ReviewHandlers;
+  /** How to reach kubelets (logs, exec, attach, port-forward, nodes/proxy); absent when serving plain HTTP. */
+  kubelet?: KubeletCredentials;
 }
 
 /** Answers one resource request whose identity is known and authorized. */
@@ -62,6 +67,10 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
     ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
   };
 
+  if (info.subresource === "proxy" && served.group === "" && ["nodes", "pods", "services"].includes(served.plural)) {
+    await serveResourceProxy(req, res, ctx.stores, ctx.kubelet, served.plural, namespace, info.name!, info.rest, query);
+    return;
+  }
   if (info.subresource) {
     await handleSubresource(req, res, info, served, store, namespace, opts, query, ctx);
     return;
@@ -74,16 +83,20 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
   // kubectl asks for server-side printing with as=Table in the Accept header.
   const table = wantsTable(req.headers.accept);
   const include = (query.get("includeObject") ?? "Metadata") as IncludeObject;
+  const metadataOnly = table ? undefined : wantsPartialMetadata(req.headers.accept);
   switch (info.verb) {
     case "get": {
       const obj = await store.read(namespace, info.name!);
-      return sendJson(res, 200, table ? toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include) : obj);
+      if (table) return sendJson(res, 200, toTable(served, [obj], { resourceVersion: obj.metadata.resourceVersion }, include));
+      if (metadataOnly) return sendJson(res, 200, partialObjectMetadata(obj, metadataOnly));
+      return sendJsonText(res, 200, sharedJson(obj));
     }
     case "list": {
       const list = await store.list(namespace, listQuery(query));
       const metadata = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount !== undefined ? { remainingItemCount: list.remainingItemCount } : {}) };
       if (table) return sendJson(res, 200, toTable(served, list.items, metadata, include));
-      return sendJson(res, 200, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata, items: list.items });
+      if (metadataOnly) return sendJson(res, 200, partialObjectMetadataList(list.items, metadata, metadataOnly));
+      return sendList(res, { kind: served.listKind, apiVersion: apiVersionOf(served), metadata }, list.items);
     }
     case "watch":
       return serveWatch(
@@ -98,7 +111,7 @@ export async function handleResource(req: IncomingMessage, res: ServerResponse, 
           ...(query.get("timeoutSeconds") ? { timeoutSeconds: Number(query.get("timeoutSeconds")) } : {}),
         },
         ctx.minRequestTimeoutSeconds,
-        table ? tableEncoder(served, include) : undefined,
+        table ? tableEncoder(served, include) : metadataOnly ? (o) => partialObjectMetadata(o as { metadata: object }, metadataOnly) : undefined,
       );
     case "create": {
       if (info.name !== undefined) throw methodNotSupported({ group: served.group, resource: served.plural }, "create");

@@ -1,3 +1,4 @@
+import { withPodPriority } from "./pod-priority.js";
 import type { Storage } from "../storage.js";
 import type { ServedResource } from "../registry/served-resource.js";
 import type { Strategy } from "../registry/strategy.js";
@@ -59,7 +60,7 @@ export function strategies(opts: KindOptions): StrategyLookup & { serviceIPs: Re
   const nodePorts = nodePortAllocator(opts.storage, opts.serviceNodePortRange);
   const byKey: Record<string, Strategy> = {
     "/namespaces": namespaceStrategy,
-    "/pods": podStrategy,
+    "/pods": withPodPriority(podStrategy, opts.storage),
     "/services": serviceStrategy(serviceIPs, nodePorts),
     "/configmaps": configMapStrategy,
     "/secrets": secretStrategy,

@@ -1,4 +1,6 @@
-import { badRequest, conflict, fieldRequired, invalid, methodNotSupported, tooManyRequests } from "../../api/status.js";
+import { badRequest, conflict, fieldRequired, invalid, methodNotSupported, serviceUnavailable, tooManyRequests } from "../../api/status.js";
+import { kubeletTarget, type KubeletCredentials } from "../kubelet/kubelet-connection.js";
+import { proxyGet } from "../kubelet/kubelet-proxy.js";
 import { sendJson } from "../http/respond.js";
 import { mediaType } from "../http/body.js";
 import { applyPatch } from "../http/patch.js";
@@ -6,7 +8,6 @@ import type { KubeObj } from "../registry/strategy.js";
 import type { SubresourceHandlers, SubresourceRequest } from "../registry/subresources.js";
 import type { Stores } from "../registry/stores.js";
 import { selectorFromLabelSelector } from "../../api/labels.js";
-import { podLog, type KubeletClientCredentials } from "./pod-log.js";
 
 const success = () => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 
@@ -99,12 +100,20 @@ async function ephemeralContainers(r: SubresourceRequest): Promise<void> {
   sendJson(r.res, 200, obj);
 }
 
-export function subresourceHandlers(stores: Stores, kubeletCredentials: KubeletClientCredentials = () => undefined): SubresourceHandlers {
+/** pods/log: the container's log from the pod's kubelet, streamed (follow, tailLines, previous, …). */
+const podLog = (stores: Stores, kubelet: KubeletCredentials | undefined) => async (r: SubresourceRequest) => {
+  if (r.info.verb !== "get") throw methodNotSupported({ group: "", resource: "pods/log" }, r.info.verb);
+  if (!kubelet) throw serviceUnavailable("this API server has no kubelet client credentials (it serves plain HTTP)");
+  const target = await kubeletTarget(stores, kubelet, r.namespace!, r.name, "log", r.query);
+  await proxyGet(target, kubelet, r.res, (cb) => r.res.once("close", cb));
+};
+
+export function subresourceHandlers(stores: Stores, kubelet?: KubeletCredentials): SubresourceHandlers {
   return new Map([
+    ["/pods/log", podLog(stores, kubelet)],
     ["/pods/binding", bindPod],
     ["/pods/eviction", evictPod(stores)],
     ["/pods/ephemeralcontainers", ephemeralContainers],
-    ["/pods/log", podLog(stores, kubeletCredentials)],
     ["/namespaces/finalize", finalizeNamespace],
     ["certificates.k8s.io/certificatesigningrequests/approval", approveCsr],
   ]);

@@ -1,3 +1,4 @@
+import { currentRequestScope } from "../request-scope.js";
 import { isDeepStrictEqual } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { Storage, KeyValue } from "../storage.js";
@@ -58,15 +59,17 @@ export interface StoreHooks {
 
 const GUARANTEED_UPDATE_TRIES = 16;
 
+/** How long a consistent read waits for the watch cache before reading storage (upstream waits up to 3 s). */
+const CONSISTENT_READ_WAIT_MS = 3000;
+
 /**
  * The generic REST store of one resource (upstream's registry Store): every verb's
  * semantics over the storage point, with the kind's strategy for what differs.
  */
-/** How long a consistent read waits for the watch cache before reading storage (upstream waits up to 3 s). */
-const CONSISTENT_READ_WAIT_MS = 3000;
-
 export class ResourceStore {
   readonly hasStatus: boolean;
+  /** Cached objects as this version serves them, shared as the cache's entries are. */
+  private readonly servedViews = new WeakMap<KubeObj, KubeObj>();
 
   constructor(
     readonly res: ServedResource,
@@ -137,8 +140,20 @@ export class ResourceStore {
     if (!(await this.cache.waitForRevision(await this.storage.currentRevision(), CONSISTENT_READ_WAIT_MS))) return this.get(namespace, name);
     const obj = this.cache.get(this.key(namespace, name));
     if (!obj) throw notFound({ group: this.res.group, resource: this.res.plural }, name);
-    if (this.codec) return this.view(obj);
-    return { ...obj, apiVersion: apiVersionOf(this.res), kind: this.res.kind } as KubeObj;
+    return this.served(obj);
+  }
+
+  /**
+   * What a cached object is served as: its view in this version, made once per cached
+   * object and shared like it (so the HTTP layer may reuse its serialized text).
+   */
+  private served(cached: KubeObj): KubeObj {
+    let out = this.servedViews.get(cached);
+    if (!out) {
+      out = this.codec ? this.view(cached) : ({ ...cached, apiVersion: apiVersionOf(this.res), kind: this.res.kind } as KubeObj);
+      this.servedViews.set(cached, out);
+    }
+    return out;
   }
 
   async tryGet(namespace: string | undefined, name: string): Promise<KubeObj | undefined> {
@@ -174,10 +189,7 @@ export class ResourceStore {
     if (!q.continue && !limit && (q.resourceVersion === "0" || q.resourceVersion === undefined || q.resourceVersion === "")) {
       if (q.resourceVersion === "0" || (await this.cacheIsCurrent())) {
         const { items, revision } = this.cache.list(storedMatch);
-        if (this.codec) return { items: items.map((o) => this.view(o)), resourceVersion: String(revision) };
-        // Cached objects are shared: a shallow copy carries the served type without cloning the rest.
-        const typeMeta = { apiVersion: apiVersionOf(this.res), kind: this.res.kind };
-        return { items: items.map((o) => ({ ...o, ...typeMeta }) as KubeObj), resourceVersion: String(revision) };
+        return { items: items.map((o) => this.served(o)), resourceVersion: String(revision) };
       }
     }
     let revision: number | undefined;
@@ -481,6 +493,11 @@ export class ResourceStore {
       ...(obj ? { object: obj } : {}),
       ...(old ? { oldObject: old } : {}),
       dryRun: opts.dryRun,
+      warn: (message) => currentRequestScope()?.warnings.push(message),
+      annotate: (key, value) => {
+        const scope = currentRequestScope();
+        if (scope) scope.auditAnnotations[key] = value;
+      },
     };
   }
 }

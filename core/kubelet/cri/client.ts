@@ -1,29 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
-import { existsSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { CriClient } from "../../cri/index.js";
 import type { RuntimeService } from "./runtime-service.js";
 import type { Container, ContainerConfig, ContainerState, ContainerStatus, Image, Labels, PodSandbox, PodSandboxConfig, PodSandboxState, PodSandboxStatus } from "./types.js";
-
-/** Our .proto; tsc does not copy it to dist/, so from there the source folder holds it. */
-function protoPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const i = here.lastIndexOf(`${sep}dist${sep}`);
-  const dir = existsSync(join(here, "api.proto")) || i < 0 ? here : here.slice(0, i) + here.slice(i + "/dist".length);
-  return join(dir, "api.proto");
-}
-
-let pkg: grpc.GrpcObject | undefined;
-function runtimePackage(): grpc.GrpcObject {
-  if (!pkg) {
-    const def = protoLoader.loadSync(protoPath(), { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true });
-    pkg = (grpc.loadPackageDefinition(def).runtime as grpc.GrpcObject).v1 as grpc.GrpcObject;
-  }
-  return pkg;
-}
-
-type Unary = (req: unknown, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: never) => void) => void;
 
 /** A CRI error, with the gRPC code (5 NotFound, 12 Unimplemented, …) and the method that failed. */
 export class CriError extends Error {
@@ -37,35 +15,31 @@ export class CriError extends Error {
   }
 }
 
-/** A CRI v1 client over a unix socket (or any gRPC address). */
-export class CriClient implements RuntimeService {
-  private readonly runtime: grpc.Client;
-  private readonly images: grpc.Client;
+/**
+ * The kubelet's typed view of a CRI server (upstream's remote runtime service), over the
+ * project's CRI client; failures become CriErrors naming the method.
+ */
+export class RemoteRuntime implements RuntimeService {
+  private readonly client: CriClient;
 
   constructor(
     readonly endpoint: string,
-    private readonly timeoutMs = 120_000,
+    timeoutMs = 120_000,
   ) {
-    const address = endpoint.startsWith("unix:") || !endpoint.startsWith("/") ? endpoint : `unix://${endpoint}`;
-    const v1 = runtimePackage();
-    const creds = grpc.credentials.createInsecure();
-    const options = { "grpc.max_receive_message_length": 16 * 1024 * 1024 };
-    this.runtime = new (v1.RuntimeService as grpc.ServiceClientConstructor)(address, creds, options);
-    this.images = new (v1.ImageService as grpc.ServiceClientConstructor)(address, creds, options);
+    this.client = new CriClient(endpoint, timeoutMs);
   }
 
-  private call<T>(client: grpc.Client, method: string, req: unknown): Promise<T> {
-    const fn = (client as unknown as Record<string, Unary>)[method]!.bind(client);
-    return new Promise((resolve, reject) => {
-      fn(req, new grpc.Metadata(), { deadline: Date.now() + this.timeoutMs }, (err, res) => {
-        if (err) reject(new CriError(method, err.code, err.details || err.message));
-        else resolve(res as T);
-      });
-    });
+  private async call<T>(service: "RuntimeService" | "ImageService", method: string, req: object): Promise<T> {
+    try {
+      return await this.client.call<T>(service, method, req);
+    } catch (err) {
+      const e = err as grpc.ServiceError;
+      throw new CriError(method, e.code ?? grpc.status.UNKNOWN, e.details || e.message);
+    }
   }
 
-  private rt<T>(method: string, req: unknown = {}): Promise<T> {
-    return this.call<T>(this.runtime, method, req);
+  private rt<T>(method: string, req: object = {}): Promise<T> {
+    return this.call<T>("RuntimeService", method, req);
   }
 
   private async orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
@@ -133,17 +107,16 @@ export class CriClient implements RuntimeService {
     return (await this.rt<{ url: string }>("Exec", { container_id: id, cmd, ...opts })).url;
   }
   async imageStatus(image: string) {
-    const res = await this.call<{ image: Image | null }>(this.images, "ImageStatus", { image: { image } });
+    const res = await this.call<{ image: Image | null }>("ImageService", "ImageStatus", { image: { image } });
     return res.image ?? undefined;
   }
   async pullImage(image: string) {
-    return (await this.call<{ image_ref: string }>(this.images, "PullImage", { image: { image } })).image_ref;
+    return (await this.call<{ image_ref: string }>("ImageService", "PullImage", { image: { image } })).image_ref;
   }
   async listImages() {
-    return (await this.call<{ images: Image[] }>(this.images, "ListImages", {})).images;
+    return (await this.call<{ images: Image[] }>("ImageService", "ListImages", {})).images;
   }
   close() {
-    this.runtime.close();
-    this.images.close();
+    this.client.close();
   }
 }

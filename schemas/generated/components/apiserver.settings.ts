@@ -28,4 +28,25 @@ export interface ApiServerSettings {
     minor?: string;
     gitVersion?: string;
   };
+  /**
+   * Which of a Node's status.addresses the API server dials its kubelet at, first match wins (--kubelet-preferred-address-types)
+   *
+   * @minItems 1
+   */
+  kubeletPreferredAddressTypes?: [
+    "Hostname" | "InternalDNS" | "InternalIP" | "ExternalDNS" | "ExternalIP",
+    ...("Hostname" | "InternalDNS" | "InternalIP" | "ExternalDNS" | "ExternalIP")[]
+  ];
+  /**
+   * How long connecting to a kubelet may take (--kubelet-timeout)
+   */
+  kubeletTimeoutSeconds?: number;
+  /**
+   * The iss of service-account tokens and the issuer discovery names (upstream's --service-account-issuer)
+   */
+  serviceAccountIssuer?: string;
+  /**
+   * Audiences a token must name to reach this API server; empty means the issuer (upstream's --api-audiences)
+   */
+  apiAudiences?: string[];
 }

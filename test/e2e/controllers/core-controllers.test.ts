@@ -6,6 +6,7 @@ import { startCluster, type Cluster } from "../../support/cluster.js";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { KubeClient, Resources, isNotFound, loadKubeconfig, type KubeObject, type Lease, type OwnerReference, type ResourceClient } from "../../../core/client/index.js";
+import { until } from "../../support/until.js";
 
 let cluster: Cluster;
 let client: KubeClient;
@@ -22,15 +23,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const exists = async (rc: ResourceClient, name: string) => rc.get(name).then(() => true, (err) => (isNotFound(err) ? false : Promise.reject(err)));
 const ownerRef = (o: KubeObject, block = false): OwnerReference => ({ apiVersion: o.apiVersion!, kind: o.kind!, name: o.metadata.name!, uid: o.metadata.uid!, ...(block ? { blockOwnerDeletion: true } : {}) });

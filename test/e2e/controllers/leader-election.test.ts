@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KubeClient, Resources, type Lease } from "../../../core/client/index.js";
 import { kitbashBin } from "../../support/cli.js";
 import { startCluster, type Cluster } from "../../support/cluster.js";
+import { until } from "../../support/until.js";
 
 const LEASE = { duration: 3000, renew: 2000, retry: 500 };
 
@@ -58,15 +59,6 @@ class ControllerManagerProcess {
   }
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("two controller managers", () => {
   let cluster: Cluster;
@@ -128,7 +120,7 @@ describe("two controller managers", () => {
 
     await client.resource(Resources.namespaces).create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "le-two" } });
     await until("default SA in le-two", () => client.resource(Resources.serviceAccounts, "le-two").get("default").catch(() => undefined));
-  });
+  }, 90_000);
 
   it("a leader stopped with SIGTERM hands the lease back, so a successor need not wait it out", async () => {
     const b = procs[1]!;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { until } from "../../support/until.js";
 import { projectRoot } from "../../support/cli.js";
 import { clusterPerFile, kubectlMissing, table } from "./cluster-per-file.js";
 
@@ -50,8 +51,10 @@ describe.skipIf(kubectlMissing)("kubectl auth", () => {
     expect(rows[1]!.filter((_, i) => i !== 1)).toEqual(["jane", "kubernetes.io/kube-apiserver-client", "kubernetes-admin", "24h", "Pending"]);
     expect(await k.ok(["certificate", "approve", "jane"])).toBe("certificatesigningrequest.certificates.k8s.io/jane approved\n");
     expect(await k.ok(["certificate", "deny", "joe"])).toBe("certificatesigningrequest.certificates.k8s.io/joe denied\n");
+    // The csrsigning controller then issues the approved one's certificate.
+    await until("jane's certificate", async () => (await k.ok(["get", "csr", "jane", "-o", "jsonpath={.status.certificate}"])).length > 0);
     rows = table(await k.ok(["get", "csr"]));
-    expect(rows.slice(1).map((r) => `${r[0]} ${r.at(-1)}`)).toEqual(["jane Approved", "joe Denied"]);
+    expect(rows.slice(1).map((r) => `${r[0]} ${r.at(-1)}`)).toEqual(["jane Approved,Issued", "joe Denied"]);
     const conditions = JSON.parse(await k.ok(["get", "csr", "jane", "-o", "jsonpath={.status.conditions}"]));
     expect(conditions).toMatchObject([{ type: "Approved", status: "True", reason: "KubectlApprove" }]);
     // The main resource cannot take a decision back.

@@ -25,6 +25,14 @@ export interface KubectlFile {
 }
 
 /**
+ * The controllers the kubectl suite runs: those whose work its commands show (cascading and
+ * namespace deletion, default service accounts, certificate approval and signing, aggregated
+ * ClusterRoles). Workload and endpoint controllers, which add objects and managed fields of
+ * their own to what a command prints, are tested in their own suites.
+ */
+const KUBECTL_SUITE_CONTROLLERS = ["garbagecollector", "namespace", "serviceaccount", "csrapproving", "csrsigning", "clusterrole-aggregation"];
+
+/**
  * One started cluster for the whole file: the control-plane profile (API server and controller
  * manager, no nodes), or the profile whose YAML is given.
  */
@@ -39,7 +47,7 @@ export function clusterPerFile(opts: { profile?: string } = {}): KubectlFile {
       profile = join(dir, "profile.yaml");
       writeFileSync(profile, opts.profile);
     }
-    cluster = await startCluster(join(dir, "data"), ["--profile", profile]);
+    cluster = await startCluster(join(dir, "data"), ["--profile", profile, "--set", `components.controller-manager.settings.controllers=${JSON.stringify(KUBECTL_SUITE_CONTROLLERS)}`]);
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -120,8 +120,10 @@ describe.skipIf(!run)("kubelet against a private containerd", () => {
     const took = Date.now() - started;
     expect(del.code).toBe(0);
     expect((await cluster.api("GET", "/api/v1/namespaces/default/pods/graceful")).status).toBe(404);
+    // The grace period was honoured (SIGTERM is ignored, so only SIGKILL after 3 s ends it), and
+    // the kill did not wait for anything longer than it (the bound leaves room for a loaded machine).
     expect(took).toBeGreaterThanOrEqual(2_500);
-    expect(took).toBeLessThan(10_000);
+    expect(took).toBeLessThan(30_000);
     const logDir = join(dir, "pod-logs", `default_graceful_${p.metadata.uid}`, "c");
     expect(readFileSync(join(logDir, readdirSync(logDir)[0]!), "utf8")).toMatch(/stdout F prestop-ran/);
   }, 60_000);

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { KubeClient } from "../../../core/client/index.js";
 import { silentLogger } from "../../../core/kernel/logging.js";
-import { CriClient } from "../../../core/kubelet/cri/client.js";
+import { RemoteRuntime } from "../../../core/kubelet/cri/client.js";
 import { KubeletMain, type KubeletOptions } from "../../../core/kubelet/kubelet.js";
 import type { ProbePlugin, VolumePlugin } from "../../../core/kubelet/plugin-api.js";
 import { Kubelet } from "../../../core/kubelet/points.js";
@@ -22,7 +22,7 @@ export async function startKubelet(
   opts: Partial<KubeletOptions> = {},
 ): Promise<{ kubelet: KubeletMain; client: KubeClient; stop(): Promise<void> }> {
   const client = await KubeClient.fromKubeconfig(kubeconfig);
-  const runtime = new CriClient(socket);
+  const runtime = new RemoteRuntime(socket);
   const rootDir = join(dir, "kubelet");
   const podLogsDir = join(dir, "pod-logs");
   mkdirSync(rootDir, { recursive: true });

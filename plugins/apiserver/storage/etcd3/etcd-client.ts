@@ -38,12 +38,9 @@ export interface DeleteRangeRequest {
   key: Buffer;
   prev_kv?: boolean;
 }
-export interface Compare {
-  result: "EQUAL" | "GREATER" | "LESS" | "NOT_EQUAL";
-  target: "MOD";
-  key: Buffer;
-  mod_revision: number;
-}
+export type Compare =
+  | { result: "EQUAL" | "GREATER" | "LESS" | "NOT_EQUAL"; target: "MOD"; key: Buffer; mod_revision: number }
+  | { result: "EQUAL" | "GREATER" | "LESS" | "NOT_EQUAL"; target: "VERSION"; key: Buffer; version: number };
 export type RequestOp = { request_range: RangeRequest } | { request_put: PutRequest } | { request_delete_range: DeleteRangeRequest };
 export interface ResponseOp {
   response_range?: RangeResponse;

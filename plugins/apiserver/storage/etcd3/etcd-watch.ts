@@ -51,6 +51,11 @@ export class EtcdWatch implements WatchHandle {
     this.end();
   }
 
+  /** Asks etcd to report this stream's revision now (a consistent read from the cache is waiting). */
+  requestProgress(): void {
+    this.stream?.write({ progress_request: {} });
+  }
+
   /** Resolves once everything up to `revision` was delivered, or after `ms`, whichever comes first. */
   async caughtUp(revision: number, ms: number): Promise<void> {
     const until = Date.now() + ms;

@@ -17,6 +17,12 @@ const STOP_DRAIN_MS = 500;
 const PROBE_KEY = Buffer.from([0]);
 
 /**
+ * The key every API server sharing an etcd uses to take turns compacting, as upstream
+ * names it (outside any prefix: compaction is global to the etcd cluster).
+ */
+const COMPACT_REV_KEY = Buffer.from("compact_rev_key");
+
+/**
  * The contract on etcd v3 over gRPC, the way kube-apiserver's etcd3 store uses it:
  * modRevision is the resourceVersion, writes are Txns comparing the key's mod_revision
  * (0 = absent), lists are prefix Ranges at a revision, watches are etcd watches with
@@ -32,6 +38,8 @@ export class Etcd3Storage implements Storage {
   private progressRequestMs = 0;
   private compactor: NodeJS.Timeout | undefined;
   private lastTickRevision = 0;
+  /** The version of compact_rev_key this server last saw or wrote: its turn to compact is the Txn that moves it. */
+  private compactTurn = 0;
   /** The newest compacted revision seen; compaction never goes back, so reads at it tell whether it moved. */
   private knownCompacted = 0;
 
@@ -56,7 +64,13 @@ export class Etcd3Storage implements Storage {
     try {
       await client.waitReady();
       const status = await client.status();
-      if (this.args.watchProgressIntervalMs > 0 && progressRequestsAreSafe(status.version)) this.progressRequestMs = this.args.watchProgressIntervalMs;
+      if (progressRequestsAreSafe(status.version)) {
+        if (this.args.watchProgressIntervalMs > 0) this.progressRequestMs = this.args.watchProgressIntervalMs;
+        // Only then may a consistent read wait on the watch cache (it learns the revision from progress).
+        this.requestProgress = () => {
+          for (const w of this.watches) w.requestProgress();
+        };
+      }
       this.handle.logger.info({ endpoints: client.endpoints, version: status.version, revision: status.header.revision, prefix: this.args.prefix }, "etcd3 storage connected");
     } catch (err) {
       client.close();
@@ -205,11 +219,32 @@ export class Etcd3Storage implements Storage {
     }
   }
 
-  /** Upstream's cadence: each tick compacts to the revision seen one tick earlier. */
+  /**
+   * Set once connected when the members answer progress requests safely (see versions.ts);
+   * left undefined otherwise, so the watch cache sends consistent reads to etcd instead.
+   */
+  requestProgress?: () => void;
+
+  /**
+   * Upstream's cadence and turn-taking: each tick compacts to the revision seen one tick
+   * earlier, but only when this server's Txn moves compact_rev_key from the version it
+   * last saw. Several API servers on one etcd thus compact once per interval between them,
+   * not once each; one that lost the race adopts the winner's version and waits a tick.
+   */
   private async compactOnTick(): Promise<void> {
     try {
       const target = this.lastTickRevision;
-      this.lastTickRevision = await this.currentRevision();
+      const res = await this.etcd().txn({
+        compare: [{ result: "EQUAL", target: "VERSION", key: COMPACT_REV_KEY, version: this.compactTurn }],
+        success: [{ request_put: { key: COMPACT_REV_KEY, value: Buffer.from(String(target)) } }],
+        failure: [{ request_range: { key: COMPACT_REV_KEY } }],
+      });
+      this.lastTickRevision = res.header.revision;
+      if (!res.succeeded) {
+        this.compactTurn = res.responses[0]?.response_range?.kvs[0]?.version ?? 0;
+        return;
+      }
+      this.compactTurn += 1;
       if (target > 1) {
         await this.compact(target);
         this.handle.logger.debug({ revision: target }, "compacted");

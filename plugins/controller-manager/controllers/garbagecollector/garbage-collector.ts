@@ -92,7 +92,7 @@ export class GarbageCollector implements Controller {
       const id = `${r.group}/${r.resource}`;
       if (ignored.has(id) || this.watched.has(id) || !["list", "watch", "delete"].every((v) => r.verbs.includes(v))) continue;
       this.watched.add(id);
-      this.handle.informers.informerFor(r).addEventHandler({
+      this.handle.informers.metadataInformerFor(r).addEventHandler({
         onAdd: (obj) => this.observe(obj, r, toDelete, toOrphan),
         onUpdate: (_old, obj) => this.observe(obj, r, toDelete, toOrphan),
         onDelete: (obj) => this.forget(obj, toDelete),

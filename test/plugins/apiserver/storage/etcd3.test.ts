@@ -5,6 +5,7 @@ import etcd3 from "../../../../plugins/apiserver/storage/etcd3/index.js";
 import { StorageError, type Storage, type WatchEvent } from "../../../../core/apiserver/storage.js";
 import { createCertificateAuthority, loadCertificateAuthority } from "../../../../core/pki/index.js";
 import { validateAgainst } from "../../../../core/kernel/validate-args.js";
+import { EtcdClient } from "../../../../plugins/apiserver/storage/etcd3/etcd-client.js";
 import { progressRequestsAreSafe } from "../../../../plugins/apiserver/storage/etcd3/versions.js";
 import { fakeApiServerHandle } from "../../../support/fake-handle.js";
 import { tempDir } from "../../../support/temp.js";
@@ -97,6 +98,28 @@ describe.runIf(etcdAvailable())("etcd3 storage against a real member", () => {
     await vi.waitFor(async () => expect(await s.compactedRevision()).toBeGreaterThanOrEqual(written), { timeout: 6000, interval: 250 });
     expect(await s.list("/c/", { revision: written - 1 }).catch((e: unknown) => e)).toMatchObject({ reason: "compacted" });
     expect(await s.count("/c/")).toBe(5);
+  });
+
+  it("takes turns compacting with other API servers on the same etcd, through compact_rev_key", async () => {
+    const m = await startEtcd();
+    members.push(m);
+    const a = await open(tempDir("kitbash-etcd3-"), { endpoints: [m.endpoint], compactionIntervalSeconds: 1 });
+    const b = await open(tempDir("kitbash-etcd3-"), { endpoints: [m.endpoint], compactionIntervalSeconds: 1 });
+    for (let i = 0; i < 5; i++) expect((await a.create(`/t/${i}`, "x")).ok).toBe(true);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 3300));
+    await a.stop?.();
+    await b.stop?.();
+    const seconds = (Date.now() - started) / 1000;
+    const raw = new EtcdClient({ endpoints: [m.endpoint], dialTimeoutMs: 2000, requestTimeoutMs: 2000 });
+    try {
+      const turns = (await raw.range({ key: Buffer.from("compact_rev_key") })).kvs[0]?.version ?? 0;
+      // Two servers ticking every second would write it twice a second; taking turns, once.
+      expect(turns).toBeGreaterThanOrEqual(1);
+      expect(turns).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    } finally {
+      raw.close();
+    }
   });
 
   it("gives up on a member that never answers with a message naming it", async () => {
