@@ -1,4 +1,4 @@
-import { CriClient, type KubeletHandle, type RuntimePlugin, type RuntimeService } from "../../../../core/kubelet/index.js";
+import { RemoteRuntime, type KubeletHandle, type RuntimePlugin, type RuntimeService } from "../../../../core/kubelet/index.js";
 import type { ContainerdRuntimeArgs } from "../../../../schemas/generated/plugins/kubelet/containerd.args.js";
 
 /** Connects to the configured CRI socket and checks it speaks CRI v1 before the kubelet uses it. */
@@ -10,7 +10,7 @@ export class ContainerdRuntime implements RuntimePlugin {
 
   async connect(): Promise<RuntimeService> {
     const endpoint = this.args.endpoint ?? "unix:///run/containerd/containerd.sock";
-    const client = new CriClient(endpoint, (this.args.requestTimeoutSeconds ?? 120) * 1000);
+    const client = new RemoteRuntime(endpoint, (this.args.requestTimeoutSeconds ?? 120) * 1000);
     try {
       const v = await client.version();
       if (v.runtime_api_version !== "v1") throw new Error(`speaks CRI ${v.runtime_api_version || "(unknown)"}, not v1`);
