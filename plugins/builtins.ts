@@ -58,6 +58,15 @@ import schedulingGates from "./scheduler/preEnqueue/scheduling-gates/index.js";
 import prioritySort from "./scheduler/queueSort/priority-sort/index.js";
 import imageLocality from "./scheduler/score/image-locality/index.js";
 import balancedAllocation from "./scheduler/score/node-resources-balanced-allocation/index.js";
+import containerdRuntime from "./kubelet/runtime/containerd/index.js";
+import execProbe from "./kubelet/probes/exec/index.js";
+import httpGetProbe from "./kubelet/probes/http-get/index.js";
+import tcpSocketProbe from "./kubelet/probes/tcp-socket/index.js";
+import configMapVolume from "./kubelet/volumes/config-map/index.js";
+import emptyDirVolume from "./kubelet/volumes/empty-dir/index.js";
+import hostPathVolume from "./kubelet/volumes/host-path/index.js";
+import projectedVolume from "./kubelet/volumes/projected/index.js";
+import secretVolume from "./kubelet/volumes/secret/index.js";
 import auditLog from "./apiserver/audit/audit-log/index.js";
 import auditWebhook from "./apiserver/audit/audit-webhook/index.js";
 import podSecurity from "./apiserver/admission/pod-security/index.js";
@@ -111,6 +120,9 @@ const schedulerPlugins: readonly PluginManifest[] = [
   volumeRestrictions,
 ];
 
+/** Kubelet plugins: the CRI runtime, probe handlers and volume sources. */
+const kubeletPlugins: readonly PluginManifest[] = [configMapVolume, containerdRuntime, emptyDirVolume, execProbe, hostPathVolume, httpGetProbe, projectedVolume, secretVolume, tcpSocketProbe];
+
 /** Every built-in plugin manifest, sorted by name. Manifests load their implementations lazily. */
 export const builtinPlugins: readonly PluginManifest[] = [
   alwaysAllow,
@@ -156,4 +168,5 @@ export const builtinPlugins: readonly PluginManifest[] = [
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
   simulatedNodes,
+  ...kubeletPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));
