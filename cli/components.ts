@@ -5,6 +5,7 @@ import { schedulerComponent } from "../core/scheduler/component.js";
 import { etcdComponent } from "../core/etcd/component.js";
 import { addonsComponent } from "../core/addons/component.js";
 import { runtimeComponent } from "../core/runtime/component.js";
+import { proxyComponent } from "../core/proxy/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
 export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
@@ -14,4 +15,5 @@ export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
   schedulerComponent,
   addonsComponent,
   runtimeComponent,
+  proxyComponent,
 ];
