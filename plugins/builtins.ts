@@ -15,6 +15,7 @@ import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
 import clusterDns from "./addons/dns/cluster-dns/index.js";
 import hostNetwork from "./runtime/network/host/index.js";
+import cniNetwork from "./runtime/network/cni/index.js";
 import iptablesMode from "./proxy/mode/iptables/index.js";
 import nftablesMode from "./proxy/mode/nftables/index.js";
 import ipvsMode from "./proxy/mode/ipvs/index.js";
@@ -89,6 +90,7 @@ export const builtinPlugins: readonly PluginManifest[] = [
   deploymentController,
   clusterDns,
   hostNetwork,
+  cniNetwork,
   iptablesMode,
   nftablesMode,
   ipvsMode,
