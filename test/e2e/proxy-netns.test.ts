@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,13 +74,33 @@ describe.runIf(ready)("the proxy routes Services inside a node network namespace
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** Restarts the proxy as a user switching modes would: a profile whose KubeProxyConfiguration names the mode. */
   function startProxy(mode: string): void {
-    const config = { apiVersion: "kubeproxy.config.k8s.io/v1alpha1", kind: "KubeProxyConfiguration", mode, clusterCIDR: "10.244.0.0/16", minSyncPeriod: "100ms" };
-    proxy = spawn(
-      process.execPath,
-      [kitbashBin, "proxy", "--kubeconfig", cluster.kubeconfig, "--data-dir", dir(), "--set", `components.proxy.settings.netns=${lab.node}`, "--set", "components.proxy.settings.healthzPort=0", "--set", `components.proxy.config.KubeProxyConfiguration=${JSON.stringify(config)}`],
-      { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, KITBASH_LOG_LEVEL: "warn" } },
+    const profile = join(dir(), "kitbash.yaml");
+    writeFileSync(
+      profile,
+      [
+        "apiVersion: kitbash.io/v1alpha1",
+        "kind: Profile",
+        "metadata: { name: proxy-test }",
+        "components:",
+        "  proxy:",
+        "    enabled: true",
+        `    settings: { netns: ${lab.node}, healthzPort: 0 }`,
+        "    config:",
+        "      KubeProxyConfiguration:",
+        "        apiVersion: kubeproxy.config.k8s.io/v1alpha1",
+        "        kind: KubeProxyConfiguration",
+        `        mode: ${mode}`,
+        "        clusterCIDR: 10.244.0.0/16",
+        "        minSyncPeriod: 100ms",
+        "",
+      ].join("\n"),
     );
+    proxy = spawn(process.execPath, [kitbashBin, "proxy", "--profile", profile, "--kubeconfig", cluster.kubeconfig, "--data-dir", dir()], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, KITBASH_LOG_LEVEL: "warn" },
+    });
   }
 
   async function stopProxy(): Promise<void> {

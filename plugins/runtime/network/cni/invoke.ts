@@ -36,7 +36,7 @@ export function findPlugin(type: string, binDirs: readonly string[]): string {
  * Executes one plugin per the CNI 1.0.0 protocol: parameters in the environment, the network
  * configuration on stdin, a result (or an error object, with a non-zero exit) on stdout.
  */
-export function invokePlugin(type: string, binDirs: readonly string[], inv: Invocation, config: object, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
+export async function invokePlugin(type: string, binDirs: readonly string[], inv: Invocation, config: object, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
   const path = findPlugin(type, binDirs);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
