@@ -75,10 +75,10 @@ export class NftablesMode implements ProxyMode {
       if (old) {
         if (old.ipElements.length) lines.push(`delete element ${t} service-ips { ${old.ipElements.map(keyOf).join(", ")} }`);
         if (old.nodePortElements.length) lines.push(`delete element ${t} service-nodeports { ${old.nodePortElements.map(keyOf).join(", ")} }`);
-        for (const chain of old.chains.keys()) lines.push(`flush chain ${t} "${chain}"`);
+        for (const chain of old.chains.keys()) lines.push(`flush chain ${t} ${chain}`);
         // Deleted after every flush, so no rule still names them.
-        for (const chain of old.chains.keys()) if (!next?.chains.has(chain)) tail.push(`delete chain ${t} "${chain}"`);
-        for (const set of old.sets.keys()) if (!next?.sets.has(set)) tail.push(`delete set ${t} "${set}"`);
+        for (const chain of old.chains.keys()) if (!next?.chains.has(chain)) tail.push(`delete chain ${t} ${chain}`);
+        for (const set of old.sets.keys()) if (!next?.sets.has(set)) tail.push(`delete set ${t} ${set}`);
       }
       if (next) {
         state.set(key, next);

@@ -12,7 +12,7 @@ export interface ServiceRules {
   nodePortElements: string[];
 }
 
-const q = (name: string) => `"${name}"`;
+const q = (name: string) => name;
 
 /** The table's fixed skeleton: hooks, masquerading, the dispatch maps (upstream's layout). */
 export function skeleton(family: IpFamily, model: ProxyModel): string[] {
