@@ -68,14 +68,18 @@ describe.runIf(ready)("the proxy routes Services inside a node network namespace
   }, 60_000);
 
   afterAll(async () => {
-    await stopProxy();
-    await cluster?.stop();
-    lab?.down();
-    rmSync(root, { recursive: true, force: true });
-  });
+    try {
+      await stopProxy();
+      await cluster?.stop();
+    } finally {
+      lab?.down();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   /** Restarts the proxy as a user switching modes would: a profile whose KubeProxyConfiguration names the mode. */
-  function startProxy(mode: string): void {
+  async function startProxy(mode: string): Promise<void> {
+    await stopProxy();
     const profile = join(dir(), "kitbash.yaml");
     writeFileSync(
       profile,
@@ -129,14 +133,14 @@ describe.runIf(ready)("the proxy routes Services inside a node network namespace
   }
 
   it("iptables mode: spreads 300 requests over every backend, answers on the NodePort, pins ClientIP affinity", async () => {
-    startProxy("iptables");
+    await startProxy("iptables");
     await scenario();
     expect(inNs(lab.node, "iptables-save", "-t", "nat")).toMatch(/^-A KUBE-SERVICES .*-d 10\.96\.100\.10\/32 .*-j KUBE-SVC-/m);
     await stopProxy();
   }, 120_000);
 
   it("nftables mode: the same, and switching from iptables left no KUBE- chains", async () => {
-    startProxy("nftables");
+    await startProxy("nftables");
     await until("the kube-proxy table", () => nftTable(), 30_000);
     expect(iptablesChains()).toBe(0);
     await scenario();
@@ -153,7 +157,7 @@ describe.runIf(ready)("the proxy routes Services inside a node network namespace
   }, 60_000);
 
   it("mode none removes the nftables table", async () => {
-    startProxy("none");
+    await startProxy("none");
     await until("the kube-proxy table to go", () => !nftTable(), 30_000);
     expect(iptablesChains()).toBe(0);
     await stopProxy();
