@@ -23,7 +23,7 @@ function model(services, perService) {
       protocol: "TCP",
       port: 80,
       clusterIPs: [ip([10, 96], i)],
-      ...(i % 10 === 0 ? { nodePort: 30000 + (i % 2700) } : {}),
+      ...(i % 10 === 0 ? { nodePort: 30000 + i / 10 } : {}),
       externalIPs: [],
       loadBalancerIPs: [],
       externalPolicyLocal: false,

@@ -14,7 +14,7 @@ export class CommandError extends Error {
     readonly code: number | null,
     readonly stderr: string,
   ) {
-    super(`${command} failed (exit ${code}): ${stderr.trim().split("\n").slice(0, 5).join("; ")}`);
+    super(`${command} failed (exit ${code}): ${stderr.trim().split("\n").slice(0, 5).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l)).join("; ")}`);
   }
 }
 
