@@ -49,6 +49,10 @@ export async function run({ root }) {
   for (const size of [1000, 10000]) {
     const m = model(size, 5);
     for (const mode of ["nftables", "iptables"]) {
+      if (mode === "iptables" && size > 1000 && process.env.PROXY_BENCH_IPTABLES_10K !== "1") {
+        results.push({ id: `${mode}/${size}`, skipped: "iptables-restore (nf_tables backend) was still running after 2 minutes of CPU at 10,000 services on this machine; PROXY_BENCH_IPTABLES_10K=1 runs it" });
+        continue;
+      }
       if (!root_) {
         results.push({ id: `${mode}/${size}`, skipped: "needs root for a network namespace" });
         continue;
