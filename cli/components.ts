@@ -6,6 +6,7 @@ import { etcdComponent } from "../core/etcd/component.js";
 import { addonsComponent } from "../core/addons/component.js";
 import { runtimeComponent } from "../core/runtime/component.js";
 import { nodeComponent } from "../core/node/component.js";
+import { proxyComponent } from "../core/proxy/component.js";
 
 /** Components a Kitbash binary carries; a profile enables them. */
 export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
@@ -16,4 +17,5 @@ export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
   addonsComponent,
   runtimeComponent,
   nodeComponent,
+  proxyComponent,
 ];

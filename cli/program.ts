@@ -105,6 +105,15 @@ export function buildProgram(): Command {
     .action(async (opts) => run(import("./commands/node.js"), opts));
 
   program
+    .command("proxy")
+    .description("run only the service proxy of the profile (its KubeProxyConfiguration's mode), against the API server a kubeconfig names")
+    .addOption(profileOpt())
+    .addOption(setOpt())
+    .option("--data-dir <dir>", "folder for cluster state; without --kubeconfig, the API server of this data dir is joined")
+    .option("--kubeconfig <path>", "kubeconfig of the API server to work against")
+    .action(async (opts) => run(import("./commands/proxy.js"), opts));
+
+  program
     .command("runtime")
     .description("run only the embedded container runtime (a CRI server on a unix socket) of the profile")
     .addOption(profileOpt())

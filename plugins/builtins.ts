@@ -26,6 +26,11 @@ import memory from "./apiserver/storage/memory/index.js";
 import sqlite from "./apiserver/storage/sqlite/index.js";
 import clusterDns from "./addons/dns/cluster-dns/index.js";
 import hostNetwork from "./runtime/network/host/index.js";
+import cniNetwork from "./runtime/network/cni/index.js";
+import iptablesMode from "./proxy/mode/iptables/index.js";
+import nftablesMode from "./proxy/mode/nftables/index.js";
+import ipvsMode from "./proxy/mode/ipvs/index.js";
+import noneMode from "./proxy/mode/none/index.js";
 import csrSigning from "./controller-manager/controllers/csrsigning/index.js";
 import csrApproving from "./controller-manager/controllers/csrapproving/index.js";
 import bootstrapSigner from "./controller-manager/controllers/bootstrapsigner/index.js";
@@ -141,6 +146,11 @@ export const builtinPlugins: readonly PluginManifest[] = [
   deploymentController,
   clusterDns,
   hostNetwork,
+  cniNetwork,
+  iptablesMode,
+  nftablesMode,
+  ipvsMode,
+  noneMode,
   csrSigning,
   csrApproving,
   bootstrapSigner,
