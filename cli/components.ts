@@ -5,6 +5,7 @@ import { schedulerComponent } from "../core/scheduler/component.js";
 import { etcdComponent } from "../core/etcd/component.js";
 import { addonsComponent } from "../core/addons/component.js";
 import { runtimeComponent } from "../core/runtime/component.js";
+import { kubeletComponent } from "../core/kubelet/component.js";
 import { nodeComponent } from "../core/node/component.js";
 import { proxyComponent } from "../core/proxy/component.js";
 
@@ -16,6 +17,7 @@ export const builtinComponents: readonly ComponentDefinition<any, any>[] = [
   schedulerComponent,
   addonsComponent,
   runtimeComponent,
+  kubeletComponent,
   nodeComponent,
   proxyComponent,
 ];

@@ -46,6 +46,8 @@ import webhookAuthorizer from "./apiserver/authorization/webhook/index.js";
 import clusterRoleAggregation from "./controller-manager/controllers/clusterrole-aggregation/index.js";
 
 import simulatedNodes from "./node/nodes/simulated/index.js";
+import processRuntime from "./kubelet/runtime/process/index.js";
+import rootCaCertPublisher from "./controller-manager/controllers/root-ca-cert-publisher/index.js";
 
 import defaultBinder from "./scheduler/bind/default-binder/index.js";
 import interPodAffinity from "./scheduler/filter/inter-pod-affinity/index.js";
@@ -178,5 +180,7 @@ export const builtinPlugins: readonly PluginManifest[] = [
   ...schedulerPlugins,
   ...admissionAndAuditPlugins,
   simulatedNodes,
+  processRuntime,
+  rootCaCertPublisher,
   ...kubeletPlugins,
 ].sort((a, b) => a.name.localeCompare(b.name));

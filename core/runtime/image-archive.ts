@@ -74,15 +74,19 @@ async function importDocker(store: ImageStore, dir: string, file: string): Promi
 }
 
 async function store_(store: ImageStore, file: string, configPath: string, configDigest: string | undefined, layers: { path: string; digest?: string }[], tags: string[]): Promise<StoredImage> {
-  if (!existsSync(configPath)) throw new Error(`${file}: the image config ${configPath.slice(configPath.lastIndexOf("/") + 1)} is missing`);
-  const config = (JSON.parse(readFileSync(configPath, "utf8")) as { config?: ImageConfig }).config ?? {};
-  let size = statSync(configPath).size;
-  const id = await store.putBlobFile(configPath, configDigest);
+  // Images of one archive share blobs: one already moved into the store is not missing.
+  const stored = (digest: string | undefined) => (digest && store.hasBlob(digest) ? store.blobPath(digest) : undefined);
+  const configFile = stored(configDigest) ?? configPath;
+  if (!existsSync(configFile)) throw new Error(`${file}: the image config ${configPath.slice(configPath.lastIndexOf("/") + 1)} is missing`);
+  const config = (JSON.parse(readFileSync(configFile, "utf8")) as { config?: ImageConfig }).config ?? {};
+  let size = statSync(configFile).size;
+  const id = configFile === configPath ? await store.putBlobFile(configPath, configDigest) : configDigest!;
   const layerDigests: string[] = [];
   for (const l of layers) {
-    if (!existsSync(l.path)) throw new Error(`${file}: layer ${l.digest ?? l.path} is missing`);
-    size += statSync(l.path).size;
-    layerDigests.push(l.digest && store.hasBlob(l.digest) ? l.digest : await store.putBlobFile(l.path, l.digest));
+    const already = stored(l.digest);
+    if (!already && !existsSync(l.path)) throw new Error(`${file}: layer ${l.digest ?? l.path} is missing`);
+    size += statSync(already ?? l.path).size;
+    layerDigests.push(already ? l.digest! : await store.putBlobFile(l.path, l.digest));
   }
   const image: StoredImage = { id, repoTags: tags, repoDigests: [], layers: layerDigests, config, size };
   store.add(image);
