@@ -52,7 +52,7 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
   it("streams ADDED, MODIFIED and DELETED to curl holding the admin certificate", async () => {
     await c.kubectl(["create", "namespace", "watched"]);
     const pki = join(c.dataDir, "pki");
-    const curl = spawn("curl", ["-sN", "--cacert", join(pki, "ca.crt"), "--cert", join(pki, "admin.crt"), "--key", join(pki, "admin.key"), `${c.url}/api/v1/namespaces/watched/configmaps?watch=true&timeoutSeconds=10`]);
+    const curl = spawn("curl", ["-sN", "--cacert", join(pki, "ca.crt"), "--cert", join(pki, "admin.crt"), "--key", join(pki, "admin.key"), `${c.url}/api/v1/namespaces/watched/configmaps?watch=true&timeoutSeconds=10&fieldSelector=metadata.name%3Dw`]);
     let out = "";
     curl.stdout.on("data", (d) => (out += d));
     await new Promise((r) => setTimeout(r, 500));
@@ -187,7 +187,8 @@ describe.skipIf(kubectlMissing)("API server with the real kubectl (control-plane
     await c.kubectl(["-n", "tables", "create", "configmap", "t1", "--from-literal=a=1", "--from-literal=b=2"]);
     const ns = await c.kubectl(["get", "namespace", "tables"]);
     expect(ns.stdout).toMatch(/^NAME\s+STATUS\s+AGE\ntables\s+Active\s+\d+s\n$/);
-    const cm = await c.kubectl(["-n", "tables", "get", "configmaps", "--show-labels"]);
+    // By name: the namespace also holds the kube-root-ca.crt every namespace gets.
+    const cm = await c.kubectl(["-n", "tables", "get", "configmaps", "t1", "--show-labels"]);
     expect(cm.stdout).toMatch(/^NAME\s+DATA\s+AGE\s+LABELS\nt1\s+2\s+\d+s\s+<none>\n$/);
     const svc = await c.kubectl(["get", "services", "-A", "-o", "wide"]);
     expect(svc.stdout).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR\n/);

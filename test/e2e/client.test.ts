@@ -170,7 +170,8 @@ describe("shared informers", () => {
     await until(() => seen.includes("delete before"));
     expect(seen).toContain("add after");
     expect(seen).toContain("update after");
-    expect(informer.store.byIndex("namespace", nsName).map((o) => o.metadata.name)).toEqual(["after"]);
+    // Every namespace also gets kube-root-ca.crt from the controller manager.
+    expect(informer.store.byIndex("namespace", nsName).map((o) => o.metadata.name).filter((n) => n !== "kube-root-ca.crt")).toEqual(["after"]);
     expect(informer.store.byIndex("team", "y").map((o) => o.metadata.name)).toEqual(["after"]);
     expect(informer.store.byIndex("team", "x")).toEqual([]);
 

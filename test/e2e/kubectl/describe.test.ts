@@ -111,9 +111,10 @@ describe.skipIf(kubectlMissing)("kubectl describe", () => {
   it("`kubectl describe namespace` shows status, labels, quotas and limit ranges", async () => {
     await k.ok(["create", "namespace", "quota"]);
     await k.ok(["-n", "quota", "create", "quota", "small", "--hard=pods=10,configmaps=5"]);
+    // What the resource quota controller would report; quota admission refuses writes until then,
+    // and charges each write it admits.
+    await k.api("PATCH", "/api/v1/namespaces/quota/resourcequotas/small/status", { status: { hard: { pods: "10", configmaps: "5" }, used: { pods: "0", configmaps: "0" } } }, "application/merge-patch+json");
     await k.ok(["-n", "quota", "create", "configmap", "one"]);
-    // What the resource quota controller would report.
-    await k.api("PATCH", "/api/v1/namespaces/quota/resourcequotas/small/status", { status: { hard: { pods: "10", configmaps: "5" }, used: { pods: "0", configmaps: "1" } } }, "application/merge-patch+json");
     await k.api("POST", "/api/v1/namespaces/quota/limitranges", { metadata: { name: "defaults" }, spec: { limits: [{ type: "Container", default: { cpu: "500m" }, defaultRequest: { cpu: "100m" } }] } });
     const out = await k.ok(["describe", "namespace", "quota"]);
     expect(out).toMatch(/^Name:\s+quota$/m);
