@@ -27,10 +27,10 @@ export interface KubectlFile {
 /**
  * The controllers the kubectl suite runs: those whose work its commands show (cascading and
  * namespace deletion, default service accounts, certificate approval and signing, aggregated
- * ClusterRoles). Workload and endpoint controllers, which add objects and managed fields of
+ * ClusterRoles, quota usage). Workload and endpoint controllers, which add objects and managed fields of
  * their own to what a command prints, are tested in their own suites.
  */
-const KUBECTL_SUITE_CONTROLLERS = ["garbagecollector", "namespace", "serviceaccount", "csrapproving", "csrsigning", "clusterrole-aggregation"];
+const KUBECTL_SUITE_CONTROLLERS = ["garbagecollector", "namespace", "serviceaccount", "csrapproving", "csrsigning", "clusterrole-aggregation", "resourcequota"];
 
 /**
  * One started cluster for the whole file: the control-plane profile (API server and controller
