@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { until } from "../../support/until.js";
 import { parse } from "yaml";
 import { clusterPerFile, kubectlMissing, streamUntil, table } from "./cluster-per-file.js";
 
@@ -181,7 +182,10 @@ describe.skipIf(kubectlMissing)("kubectl get", () => {
     await k.ok([...n, "create", "ingress", "site", "--class=nginx", "--rule=a.example/=web:80", "--rule=b.example/=web:80"]);
     await k.ok([...n, "create", "poddisruptionbudget", "budget", "--selector=app=web", "--min-available=2"]);
     await k.ok([...n, "create", "quota", "small", "--hard=pods=4,limits.cpu=2"]);
-    await k.api("PATCH", "/api/v1/namespaces/more/resourcequotas/small/status", { status: { hard: { pods: "4", "limits.cpu": "2" }, used: { pods: "1", "limits.cpu": "500m" } } }, "application/merge-patch+json");
+    // One pod inside the quota, once the quota controller has reported its status (writes wait for that).
+    await until("the quota's status", async () => (await k.cluster.kubectl([...n, "get", "quota", "small", "-o", "jsonpath={.status.used.pods}"])).stdout === "0");
+    await k.api("POST", "/api/v1/namespaces/more/pods", { metadata: { name: "within" }, spec: { containers: [{ name: "c", image: "busybox", resources: { limits: { cpu: "500m" } } }] } });
+    await until("the pod counted", async () => (await k.cluster.kubectl([...n, "get", "quota", "small", "-o", "jsonpath={.status.used.pods}"])).stdout === "1");
     await k.ok(["create", "priorityclass", "high", "--value=1000", "--description=urgent"]);
     await k.ok([...n, "create", "rolebinding", "readers", "--clusterrole=view", "--user=jane", "--serviceaccount=more:robot"]);
     const rows = async (kind: string, ...extra: string[]) => table(await k.ok([...n, "get", kind, ...extra]));
