@@ -67,10 +67,19 @@ export async function startCluster(dataDir: string, extra: string[] = []): Promi
         req.on("error", reject);
         req.end(body);
       }),
+    // A server that has not exited 20 s after SIGTERM is killed, so one slow shutdown cannot
+    // hang a whole test file; the log says so.
     stop: (signal = "SIGTERM") =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
+        const timer = setTimeout(() => {
+          console.log(`kitbash up (${dataDir}) did not exit 20 s after ${signal}; killing it`);
+          child.kill("SIGKILL");
+        }, 20_000);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
         child.kill(signal);
       }),
   };
