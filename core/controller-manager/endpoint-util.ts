@@ -43,8 +43,6 @@ export function selectsPod(svc: Service, pod: KubeObject): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-const isPodReady = (pod: Pod): boolean => pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-
 /**
  * Upstream's ShouldPodBeInEndpoints: a pod with an IP that has not finished for good; terminating
  * pods only where the caller tracks them (EndpointSlices do, Endpoints do not).
